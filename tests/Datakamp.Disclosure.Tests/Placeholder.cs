@@ -1,0 +1,1 @@
+namespace Datakamp.Disclosure.Tests;

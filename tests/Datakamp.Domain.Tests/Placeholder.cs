@@ -1,0 +1,1 @@
+namespace Datakamp.Domain.Tests;
