@@ -1,0 +1,56 @@
+using Dapper;
+using Datakamp.Domain;
+using Datakamp.Domain.Events;
+using Npgsql;
+
+namespace Datakamp.Data.Repositories;
+
+/// <summary>Events and their teams.</summary>
+public sealed class EventRepository(NpgsqlDataSource dataSource)
+{
+    public async Task<Event> CreateEventAsync(Slug slug, string name, DateOnly startsOn, DateOnly endsOn, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO events (slug, name, starts_on, ends_on) VALUES (@slug, @name, @startsOn, @endsOn)
+            RETURNING id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { slug = slug.Value, name, startsOn, endsOn }, cancellationToken: cancellationToken));
+        return new Event(id, slug, name, startsOn, endsOn);
+    }
+
+    public async Task<Event?> FindEventAsync(Slug slug, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id, slug, name, starts_on, ends_on FROM events WHERE slug = @slug";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(sql, new { slug = slug.Value }, cancellationToken: cancellationToken));
+        return row?.ToEvent();
+    }
+
+    public async Task<Team> CreateTeamAsync(long eventId, Slug slug, string name, CancellationToken cancellationToken)
+    {
+        const string sql = "INSERT INTO teams (event_id, slug, name) VALUES (@eventId, @slug, @name) RETURNING id";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { eventId, slug = slug.Value, name }, cancellationToken: cancellationToken));
+        return new Team(id, eventId, slug, name);
+    }
+
+    public async Task<IReadOnlyList<Team>> ListTeamsAsync(long eventId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id, event_id, slug, name FROM teams WHERE event_id = @eventId ORDER BY slug";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TeamRow>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToTeam()).ToList();
+    }
+
+    // Rows as the database returns them; slugs were validated on the way in and are checked again on the way out.
+    private sealed record EventRow(long Id, string Slug, string Name, DateOnly StartsOn, DateOnly EndsOn)
+    {
+        public Event ToEvent() => new(Id, Domain.Slug.Parse(Slug, "events.slug"), Name, StartsOn, EndsOn);
+    }
+
+    private sealed record TeamRow(long Id, long EventId, string Slug, string Name)
+    {
+        public Team ToTeam() => new(Id, EventId, Domain.Slug.Parse(Slug, "teams.slug"), Name);
+    }
+}

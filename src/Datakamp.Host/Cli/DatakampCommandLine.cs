@@ -1,0 +1,101 @@
+using Datakamp.Data;
+using Datakamp.Data.Embedded;
+using Datakamp.Docker;
+using Datakamp.Host.Demo;
+using Datakamp.Host.Startup;
+using Microsoft.Extensions.Options;
+
+namespace Datakamp.Host.Cli;
+
+/// <summary>
+/// Dispatches the verbs of the <c>datakamp</c> command. Every failure a person can cause ends as one
+/// line on stderr and a non-zero exit code, never a stack trace.
+/// </summary>
+public static class DatakampCommandLine
+{
+    private const string Usage = """
+        usage: datakamp <verb> [options]
+
+          serve       run the Datakamp host (the default verb). Settings as --Section:Key=value,
+                      e.g. --Database:ConnectionString=... --Urls=http://127.0.0.1:5080
+          demo-data   write synthetic persons microdata: demo-data --out FILE [--rows N] [--seed S]
+          version     print the version
+          help        print this text
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // No verb, or options only: serve. (WebApplicationFactory also starts the host this way.)
+        var verb = args.Length == 0 || args[0].StartsWith('-') ? "serve" : args[0];
+        var rest = args.Length > 0 && verb == args[0] ? args[1..] : args;
+        try
+        {
+            return verb switch
+            {
+                "serve" => await ServeAsync(rest),
+                "demo-data" => await DemoDataCommand.RunAsync(rest),
+                "version" => PrintVersion(),
+                "help" or "--help" or "-h" => PrintUsage(Console.Out, ExitCodes.Ok),
+                _ => Fail($"unknown verb '{verb}'", ExitCodes.Usage, showUsage: true),
+            };
+        }
+        catch (HostAbortedException)
+        {
+            // Test hosts (WebApplicationFactory) stop the entry point this way on purpose.
+            throw;
+        }
+        catch (Exception e) when (Describe(e) is { } known)
+        {
+            return Fail(known.Message, known.ExitCode);
+        }
+        catch (Exception e)
+        {
+            if (Environment.GetEnvironmentVariable("DATAKAMP_DEBUG") == "1") Console.Error.WriteLine(e);
+            return Fail($"unexpected error ({e.GetType().Name}): {OneLine(e.Message)}; set DATAKAMP_DEBUG=1 for details", ExitCodes.Software);
+        }
+    }
+
+    private static async Task<int> ServeAsync(string[] args)
+    {
+        await using var app = DatakampWebHost.Build(args);
+        await app.RunAsync();
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Maps the failures a person can fix to one line and an exit code.</summary>
+    private static (string Message, int ExitCode)? Describe(Exception e) => e switch
+    {
+        StartupException s => (s.Message, s.ExitCode),
+        UsageException u => (u.Message, ExitCodes.Usage),
+        OptionsValidationException o => ($"configuration error: {string.Join("; ", o.Failures)}", ExitCodes.Config),
+        // The configuration binder names the key: "Failed to convert configuration value 'x' at 'A:B' to type ...".
+        InvalidOperationException i when i.Message.Contains("configuration value", StringComparison.Ordinal) =>
+            ($"configuration error: {OneLine(i.Message)}", ExitCodes.Config),
+        EmbeddedPostgresException p => ($"embedded database: {p.Message}", ExitCodes.Unavailable),
+        SchemaException s => ($"database schema: {s.Message}", ExitCodes.Unavailable),
+        DockerEngineUnavailableException d => (StartupChecks.DockerHint(d), ExitCodes.Unavailable),
+        AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerException!),
+        _ => null,
+    };
+
+    private static int PrintVersion()
+    {
+        Console.WriteLine($"datakamp {typeof(DatakampCommandLine).Assembly.GetName().Version}");
+        return ExitCodes.Ok;
+    }
+
+    private static int PrintUsage(TextWriter writer, int exitCode)
+    {
+        writer.WriteLine(Usage);
+        return exitCode;
+    }
+
+    internal static int Fail(string message, int exitCode, bool showUsage = false)
+    {
+        Console.Error.WriteLine($"datakamp: {OneLine(message)}");
+        if (showUsage) PrintUsage(Console.Error, exitCode);
+        return exitCode;
+    }
+
+    internal static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,34 @@
+using Datakamp.Data;
+using Npgsql;
+
+namespace Datakamp.Host.Startup;
+
+/// <summary>
+/// The host's database, available once <see cref="DatabaseLifetime"/> has started (and migrated) it.
+/// Repositories and health checks get their data source from here.
+/// </summary>
+public sealed class Database
+{
+    private NpgsqlDataSource? _dataSource;
+    private Migrator? _migrator;
+
+    public bool IsOpen => _dataSource is not null;
+
+    public NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("The database is not started yet");
+
+    public Migrator Migrator => _migrator ?? throw new InvalidOperationException("The database is not started yet");
+
+    internal void Open(NpgsqlDataSource dataSource, Migrator migrator)
+    {
+        _dataSource = dataSource;
+        _migrator = migrator;
+    }
+
+    internal NpgsqlDataSource? Close()
+    {
+        var dataSource = _dataSource;
+        _dataSource = null;
+        _migrator = null;
+        return dataSource;
+    }
+}

@@ -1,0 +1,83 @@
+using Datakamp.Docker;
+using Datakamp.Host.Demo;
+using Datakamp.Host.Health;
+using Datakamp.Host.Options;
+using Datakamp.Host.Pages;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration.CommandLine;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Options;
+
+namespace Datakamp.Host.Startup;
+
+/// <summary>Builds the web host: configuration, services in start-up order, endpoints.</summary>
+public static class DatakampWebHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        ArrangeConfigurationSources(builder.Configuration);
+
+        var services = builder.Services;
+        AddValidatedOptions<StorageOptions, StorageOptionsValidator>(services, StorageOptions.Section);
+        AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(services, DatabaseOptions.Section);
+        AddValidatedOptions<DockerEngineOptions, DockerOptionsValidator>(services, "Docker");
+        AddValidatedOptions<DemoOptions, DemoOptionsValidator>(services, DemoOptions.Section);
+
+        services.AddSingleton<Database>();
+        services.AddSingleton<IContainerEngine>(provider => new DockerEngineClient(provider.GetRequiredService<IOptions<DockerEngineOptions>>().Value));
+
+        // Hosted services start in this order and stop in reverse: the engine check is cheap and
+        // comes first; the database must be up before anything uses it and goes down last.
+        services.AddHostedService<DockerEngineStartupCheck>();
+        services.AddHostedService<DatabaseLifetime>();
+        services.AddHostedService<DemoEventSeeder>();
+
+        services.AddProblemDetails();
+        services.AddDatakampHealthChecks();
+
+        var app = builder.Build();
+        // Unhandled errors become a plain problem response; details go to the log, never to the person.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapDatakampHealthEndpoints();
+        app.MapHomePage();
+        app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
+        return app;
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+
+    /// <summary>
+    /// Precedence, lowest first: appsettings.json beside the executable, appsettings.json in the
+    /// content root, DATAKAMP_* environment variables (DATAKAMP_Database__ConnectionString), then the
+    /// command line (--Database:ConnectionString=...).
+    /// </summary>
+    private static void ArrangeConfigurationSources(ConfigurationManager configuration)
+    {
+        var sources = configuration.Sources;
+        var firstJson = sources.ToList().FindIndex(source => source is JsonConfigurationSource);
+        var besideExecutable = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true, ReloadOnChange = false };
+        besideExecutable.ResolveFileProvider();
+        sources.Insert(Math.Max(firstJson, 0), besideExecutable);
+
+        var commandLine = sources.ToList().FindIndex(source => source is CommandLineConfigurationSource);
+        var environment = new EnvironmentVariablesConfigurationSource { Prefix = "DATAKAMP_" };
+        if (commandLine >= 0) sources.Insert(commandLine, environment);
+        else sources.Add(environment);
+    }
+
+    private static void AnnounceAddresses(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses) Console.WriteLine($"Datakamp is running at {address}/");
+    }
+}

@@ -1,0 +1,32 @@
+using Datakamp.Docker;
+using Datakamp.Host.Cli;
+
+namespace Datakamp.Host.Startup;
+
+/// <summary>
+/// Refuses to start without a Docker engine: every team sandbox runs on it, so a host without one
+/// would accept an event it cannot run.
+/// </summary>
+public sealed class DockerEngineStartupCheck(IContainerEngine engine, ILogger<DockerEngineStartupCheck> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var version = await engine.GetVersionAsync(cancellationToken);
+            logger.LogInformation("Docker engine {Version} (API {ApiVersion}) answers", version.Version, version.ApiVersion);
+        }
+        catch (DockerEngineUnavailableException e)
+        {
+            throw new StartupException(StartupChecks.DockerHint(e), ExitCodes.Unavailable, e);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal static class StartupChecks
+{
+    public static string DockerHint(DockerEngineUnavailableException e) =>
+        $"{e.Message}; start it with 'bash scripts/setup' (installs and starts dockerd), or set Docker:SocketPath to where your engine listens.";
+}
