@@ -74,6 +74,8 @@ public static class DatakampCommandLine
         EmbeddedPostgresException p => ($"embedded database: {p.Message}", ExitCodes.Unavailable),
         SchemaException s => ($"database schema: {s.Message}", ExitCodes.Unavailable),
         DockerEngineUnavailableException d => (StartupChecks.DockerHint(d), ExitCodes.Unavailable),
+        IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
+            ($"cannot listen: {OneLine(io.Message).TrimEnd('.')}; choose another address with --Urls=http://127.0.0.1:PORT", ExitCodes.Unavailable),
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerException!),
         _ => null,
     };

@@ -65,7 +65,7 @@ public sealed class DatabaseLifetime(
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-            var where = $"{target.Host}:{target.Port}/{target.Database}";
+            var where = string.IsNullOrEmpty(target.Database) ? $"{target.Host}:{target.Port}" : $"{target.Host}:{target.Port}/{target.Database}";
             var reason = e is PostgresException pg ? pg.MessageText : (e.InnerException?.Message ?? e.Message);
             var fix = options.UsesEmbeddedCluster
                 ? "see the embedded cluster's log under the state folder"

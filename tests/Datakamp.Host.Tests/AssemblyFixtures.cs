@@ -1,0 +1,4 @@
+using Datakamp.TestSupport;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
+[assembly: AssemblyFixture(typeof(DockerFixture))]
