@@ -1,0 +1,36 @@
+using Datakamp.Disclosure.Policies;
+using Datakamp.Disclosure.Specs;
+using Datakamp.Disclosure.Tables;
+using static Datakamp.Disclosure.Rules.RuleText;
+
+namespace Datakamp.Disclosure.Rules;
+
+/// <summary>
+/// (n,k) dominance for sum and mean cells (a mean discloses its sum, given the count). With x1 ≥ x2 ≥ …
+/// the per-unit contributions (all rows of a unit summed first) and X the cell total, unsafe when
+/// <c>x1 + … + xn &gt; k/100 · X</c> (strictly greater, as ACRO). When the cell has negative contributions,
+/// absolute contributions and X = Σ|x| are used, for that cell only. Cells with X ≤ 0 have nothing to dominate.
+/// Protection (the usual equivalent for (n,k)): the total must grow until the top n hold k%:
+/// <c>100/k · (x1 + … + xn) − X</c>, both directions.
+/// </summary>
+public sealed class DominanceRule(DominanceSettings settings) : IDisclosureRule
+{
+    public string Id => "dominance";
+
+    public RuleFinding? Evaluate(RecomputedTable table, TableCell cell)
+    {
+        if (table.Statistic.Kind is not (StatisticKind.Sum or StatisticKind.Mean)) return null;
+        var e = cell.Evidence;
+        var total = e.DominanceTotal;
+        if (e.UnitsWithValue == 0 || !(total > 0)) return null;
+        var top = e.TopContributions.Take(settings.N).Sum();
+        if (!(top > settings.KPercent / 100 * total)) return null;
+        var share = top / total * 100;
+        var protection = 100 / settings.KPercent * top - total;
+        var largest = settings.N == 1 ? "The largest unit holds" : $"The {settings.N} largest units hold";
+        return new RuleFinding(Id, settings.Status,
+            $"{largest} {N(share)}% of the cell total, more than {N(settings.KPercent)}%" + (e.Negatives > 0 ? " (absolute values, the cell has negatives)." : "."),
+            new Dictionary<string, double> { ["top_n_sum"] = top, ["total"] = total, ["share_percent"] = share, ["n"] = settings.N, ["k_percent"] = settings.KPercent },
+            protection, protection);
+    }
+}

@@ -1,0 +1,71 @@
+using Datakamp.Disclosure.Protection;
+using static Datakamp.Disclosure.Tests.TestData;
+
+namespace Datakamp.Disclosure.Tests;
+
+/// <summary>
+/// Small tables where acro-default must reach the decision ACRO (acro/utils.py agg_threshold, agg_nk,
+/// agg_p_percent with default.yaml) reaches. Every unit has one row, so ACRO's row counts equal our
+/// distinct-unit counts.
+/// </summary>
+public class AcroComparisonTests
+{
+    private static CheckStatus Decide(string spec, string csv)
+    {
+        var p = Policy("acro-default");
+        var t = Table(csv, spec, p);
+        return PrimarySuppression.Assess(t, p).Aggregate(CheckStatus.Pass, (s, a) => s.Worst(a.Status));
+    }
+
+    [Fact]
+    public void Case1_nine_rows_fail_threshold_ten_pass()
+    {
+        // ACRO: vals.count() = 9 < 10 -> threshold fails; 10 < 10 false -> passes.
+        Assert.Equal(CheckStatus.Fail, Decide(SpecYaml("count", value: null), OneRegion(Enumerable.Repeat(1.0, 9).ToArray())));
+        Assert.Equal(CheckStatus.Pass, Decide(SpecYaml("count", value: null), OneRegion(Enumerable.Repeat(1.0, 10).ToArray())));
+    }
+
+    [Fact]
+    public void Case2_top_two_exactly_ninety_percent_passes()
+    {
+        // 45, 45 and ten units of 1: X = 100, top-2 = 90; ACRO: 90/100 > 0.90 is False -> pass.
+        // p-ratio: (100 - 45 - 45)/45 = 0.222 >= 0.10 -> pass; 12 rows >= 10.
+        var values = new double[] { 45, 45 }.Concat(Enumerable.Repeat(1.0, 10)).ToArray();
+        Assert.Equal(CheckStatus.Pass, Decide(SpecYaml("sum"), OneRegion(values)));
+    }
+
+    [Fact]
+    public void Case3_top_two_above_ninety_percent_fails()
+    {
+        // 50, 45 and ten units of 0.5: X = 100, top-2 = 95; 0.95 > 0.90 -> nk fails.
+        // p-ratio: (100 - 95)/50 = 0.10, not < 0.10 -> p passes; ACRO fails the cell on nk alone.
+        var values = new double[] { 50, 45 }.Concat(Enumerable.Repeat(0.5, 10)).ToArray();
+        Assert.Equal(CheckStatus.Fail, Decide(SpecYaml("sum"), OneRegion(values)));
+    }
+
+    [Fact]
+    public void Case4_p_ratio_below_ten_percent_fails()
+    {
+        // 100, 50 and ten units of 0.8: X = 158; (158 - 150)/100 = 0.08 < 0.10 -> p-ratio fails (nk too: 150/158 = 0.95).
+        var values = new double[] { 100, 50 }.Concat(Enumerable.Repeat(0.8, 10)).ToArray();
+        Assert.Equal(CheckStatus.Fail, Decide(SpecYaml("sum"), OneRegion(values)));
+    }
+
+    [Fact]
+    public void Case5_zero_in_frequency_table_fails()
+    {
+        // 2x2 crosstab, 10 rows per filled cell, (B, y) empty. ACRO: 0 < 10 threshold -> fail (zeros disclosive).
+        var csv = "id,region,kind\n" + string.Concat(Enumerable.Range(0, 30).Select(i =>
+            $"{i},{(i < 20 ? "A" : "B")},{(i < 10 || i >= 20 ? "x" : "y")}\n"));
+        Assert.Equal(CheckStatus.Fail, Decide(SpecYaml("count", cols: "[kind]", value: null), csv));
+    }
+
+    [Fact]
+    public void Case6_full_frequency_table_passes()
+    {
+        // every cell has 10 rows -> ACRO passes every cell.
+        var csv = "id,region,kind\n" + string.Concat(Enumerable.Range(0, 40).Select(i =>
+            $"{i},{(i < 20 ? "A" : "B")},{(i % 20 < 10 ? "x" : "y")}\n"));
+        Assert.Equal(CheckStatus.Pass, Decide(SpecYaml("count", cols: "[kind]", value: null), csv));
+    }
+}
