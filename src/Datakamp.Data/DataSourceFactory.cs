@@ -1,4 +1,3 @@
-using Dapper;
 using Npgsql;
 
 namespace Datakamp.Data;
@@ -6,11 +5,7 @@ namespace Datakamp.Data;
 /// <summary>Builds the one <see cref="NpgsqlDataSource"/> a host uses, with the Dapper conventions the repositories rely on.</summary>
 public static class DataSourceFactory
 {
-    static DataSourceFactory()
-    {
-        // snake_case columns map onto PascalCase members.
-        DefaultTypeMap.MatchNamesWithUnderscores = true;
-    }
+    static DataSourceFactory() => DapperConventions.Apply();
 
     public static NpgsqlDataSource Create(string connectionString, TimeSpan connectTimeout)
     {

@@ -7,6 +7,8 @@ namespace Datakamp.Data.Repositories;
 /// <summary>Registered microdata files and the grants that let teams use them.</summary>
 public sealed class DatasetRepository(NpgsqlDataSource dataSource)
 {
+    static DatasetRepository() => DapperConventions.Apply();
+
     public async Task<Dataset> RegisterAsync(Dataset dataset, CancellationToken cancellationToken)
     {
         const string sql = """

@@ -8,6 +8,8 @@ namespace Datakamp.Data.Repositories;
 /// <summary>Events and their teams.</summary>
 public sealed class EventRepository(NpgsqlDataSource dataSource)
 {
+    static EventRepository() => DapperConventions.Apply();
+
     public async Task<Event> CreateEventAsync(Slug slug, string name, DateOnly startsOn, DateOnly endsOn, CancellationToken cancellationToken)
     {
         const string sql = """

@@ -1,0 +1,18 @@
+namespace Datakamp.Domain.Audit;
+
+/// <summary>
+/// The names of audited actions, in one place so that staff can filter on them and tests can rely
+/// on them. Lower-case, dot-separated: subject first, then what happened.
+/// </summary>
+public static class AuditActions
+{
+    public const string EventCreated = "event.created";
+    public const string TeamCreated = "team.created";
+    public const string DatasetRegistered = "dataset.registered";
+    public const string DatasetGranted = "dataset.granted";
+    public const string DatasetGrantRevoked = "dataset.grant_revoked";
+    public const string SignIn = "account.signed_in";
+    public const string SignInFailed = "account.sign_in_failed";
+    public const string SandboxStarted = "sandbox.started";
+    public const string SandboxStopped = "sandbox.stopped";
+}
