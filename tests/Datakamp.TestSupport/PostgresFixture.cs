@@ -47,6 +47,14 @@ public sealed class PostgresFixture : IAsyncLifetime
         return Cluster.CreateDatabaseAsync(name, CancellationToken.None);
     }
 
+    /// <summary>A new database with every embedded migration applied, as a host would leave it.</summary>
+    public async Task<Npgsql.NpgsqlDataSource> CreateMigratedDatabaseAsync(string purpose)
+    {
+        var dataSource = Datakamp.Data.DataSourceFactory.Create(await CreateDatabaseAsync(purpose), TimeSpan.FromSeconds(5));
+        await new Datakamp.Data.Migrator(dataSource, Datakamp.Data.Migration.Embedded, NullLogger<Datakamp.Data.Migrator>.Instance).MigrateAsync(CancellationToken.None);
+        return dataSource;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_cluster is not null) await _cluster.StopAsync(CancellationToken.None);

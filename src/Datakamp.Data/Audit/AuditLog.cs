@@ -52,6 +52,15 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         return new AuditRecord(seq, at, entry, prevHash, hash);
     }
 
+    /// <summary>The newest event's sequence number and hash (0 and the genesis hash for an empty trail).</summary>
+    public async Task<(long Seq, string Hash)> HeadAsync(CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var head = await connection.QuerySingleOrDefaultAsync<ChainHead>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        return head is null ? (0, AuditChain.Genesis) : (head.Seq, head.Hash);
+    }
+
     /// <summary>Events matching the filter, newest first.</summary>
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
     {

@@ -69,6 +69,28 @@ public sealed class EmbeddedPostgresCluster : IAsyncDisposable
         Database = database,
     }.ConnectionString;
 
+    /// <summary>
+    /// A connection string to the cluster in <paramref name="rootDirectory"/> if a server is running
+    /// there now (for command-line tools while a host owns it), otherwise null. The port comes from
+    /// the server's own pid file (line 4), the password from the host's password file.
+    /// </summary>
+    public static string? ConnectionStringToRunningServer(string rootDirectory, string database = "datakamp")
+    {
+        var root = Path.GetFullPath(rootDirectory);
+        var pidFile = Path.Combine(root, "data", "postmaster.pid");
+        var passwordFile = Path.Combine(root, "superuser.password");
+        if (!File.Exists(pidFile) || !File.Exists(passwordFile)) return null;
+        var lines = File.ReadAllLines(pidFile);
+        if (lines.Length < 4 || !int.TryParse(lines[0], out var pid) || !int.TryParse(lines[3], out var port)) return null;
+        var commandLine = ReadCommandLine(pid);
+        if (commandLine is null || !commandLine.Contains(Path.Combine(root, "data"), StringComparison.Ordinal)) return null;
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = IPAddress.Loopback.ToString(), Port = port, Username = SuperuserName,
+            Password = File.ReadAllText(passwordFile).Trim(), Database = database,
+        }.ConnectionString;
+    }
+
     /// <summary>Creates the cluster on first use, recovers from an earlier crash, and starts it.</summary>
     public static async Task<EmbeddedPostgresCluster> StartAsync(EmbeddedPostgresOptions options, ILogger logger, CancellationToken cancellationToken)
     {

@@ -19,6 +19,7 @@ public static class DatakampCommandLine
           serve       run the Datakamp host (the default verb). Settings as --Section:Key=value,
                       e.g. --Database:ConnectionString=... --Urls=http://127.0.0.1:5080
           demo-data   write synthetic persons microdata: demo-data --out FILE [--rows N] [--seed S]
+          audit       audit verify: recompute the audit trail's hash chain; exit 1 if it was tampered with
           version     print the version
           help        print this text
         """;
@@ -34,6 +35,7 @@ public static class DatakampCommandLine
             {
                 "serve" => await ServeAsync(rest),
                 "demo-data" => await DemoDataCommand.RunAsync(rest),
+                "audit" => await Audit.AuditCommand.RunAsync(rest),
                 "version" => PrintVersion(),
                 "help" or "--help" or "-h" => PrintUsage(Console.Out, ExitCodes.Ok),
                 _ => Fail($"unknown verb '{verb}'", ExitCodes.Usage, showUsage: true),

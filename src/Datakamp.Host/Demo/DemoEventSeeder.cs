@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using Datakamp.Data.Audit;
 using Datakamp.Data.Repositories;
+using Datakamp.Domain.Audit;
 using Datakamp.Domain;
 using Datakamp.Domain.Datasets;
 using Datakamp.Host.Options;
@@ -20,6 +23,9 @@ public sealed class DemoEventSeeder(
     public const string DatasetName = "persons";
     public const int Seed = 20261122;
 
+    /// <summary>Who the audit trail names for what the seed did.</summary>
+    public const string Actor = "system:demo-seed";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!demoOptions.Value.Seed) return;
@@ -30,13 +36,17 @@ public sealed class DemoEventSeeder(
             return;
         }
 
+        var audit = new AuditLog(database.DataSource);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var demo = await events.CreateEventAsync(EventSlug, "Datakamp demo: poverty and debt", today, today.AddDays(2), cancellationToken);
+        await audit.AppendAsync(new AuditEntry(Actor, AuditActions.EventCreated, "event", demo.Slug.Value, demo.Id), cancellationToken);
         var teams = new[]
         {
             await events.CreateTeamAsync(demo.Id, Slug.Parse("noord", "team"), "Team Noord", cancellationToken),
             await events.CreateTeamAsync(demo.Id, Slug.Parse("zuid", "team"), "Team Zuid", cancellationToken),
         };
+        foreach (var team in teams)
+            await audit.AppendAsync(new AuditEntry(Actor, AuditActions.TeamCreated, "team", team.Slug.Value, demo.Id, team.Id), cancellationToken);
 
         var file = Path.Combine(storageOptions.Value.ResolvedStateDirectory, "demo", "persons.csv");
         await WriteMicrodataAsync(file, demoOptions.Value.Persons, cancellationToken);
@@ -45,9 +55,14 @@ public sealed class DemoEventSeeder(
             "Synthetic persons (invented, not real people): district, age band, household type, income, benefit, debt assistance.",
             file, await Sha256Async(file, cancellationToken), new FileInfo(file).Length,
             SyntheticPersons.Columns, "person_id", "cbs-persons"), cancellationToken);
+        await audit.AppendAsync(new AuditEntry(Actor, AuditActions.DatasetRegistered, "dataset", dataset.Name, demo.Id, DatasetId: dataset.Id,
+            DetailsJson: JsonSerializer.Serialize(new Dictionary<string, string> { ["sha256"] = dataset.Sha256, ["policy"] = dataset.Policy })), cancellationToken);
         foreach (var team in teams)
         {
-            await datasets.GrantAsync(new DatasetGrant(dataset.Id, team.Id, "Demo: who in which district needs debt assistance?", "demo seed", DateTimeOffset.UtcNow), cancellationToken);
+            const string purpose = "Demo: who in which district needs debt assistance?";
+            await datasets.GrantAsync(new DatasetGrant(dataset.Id, team.Id, purpose, Actor, DateTimeOffset.UtcNow), cancellationToken);
+            await audit.AppendAsync(new AuditEntry(Actor, AuditActions.DatasetGranted, "dataset", dataset.Name, demo.Id, team.Id, dataset.Id,
+                JsonSerializer.Serialize(new Dictionary<string, string> { ["purpose"] = purpose })), cancellationToken);
         }
         logger.LogInformation("Seeded demo event '{Event}' with {Teams} teams and {Persons} synthetic persons", EventSlug, teams.Length, demoOptions.Value.Persons);
     }

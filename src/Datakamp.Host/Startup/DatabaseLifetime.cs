@@ -1,4 +1,5 @@
 using Datakamp.Data;
+using Datakamp.Data.Audit;
 using Datakamp.Data.Embedded;
 using Datakamp.Host.Cli;
 using Datakamp.Host.Options;
@@ -45,7 +46,11 @@ public sealed class DatabaseLifetime(
             await ProbeAsync(dataSource, options, cancellationToken);
             var migrator = new Migrator(dataSource, Migration.Embedded, loggerFactory.CreateLogger<Migrator>());
             var applied = await migrator.MigrateAsync(cancellationToken);
-            loggerFactory.CreateLogger<DatabaseLifetime>().LogInformation("Database schema is current ({Applied} migrations applied now)", applied);
+            var logger = loggerFactory.CreateLogger<DatabaseLifetime>();
+            logger.LogInformation("Database schema is current ({Applied} migrations applied now)", applied);
+            // Deleting the newest audit events is only visible against a head seen earlier: log it at every start.
+            var (headSeq, headHash) = await new AuditLog(dataSource).HeadAsync(cancellationToken);
+            logger.LogInformation("Audit trail head at start-up: event {AuditSeq} {AuditHash}", headSeq, headHash);
             database.Open(dataSource, migrator);
         }
         catch

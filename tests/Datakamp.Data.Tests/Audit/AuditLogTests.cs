@@ -2,7 +2,6 @@ using Dapper;
 using Datakamp.Data.Audit;
 using Datakamp.Domain.Audit;
 using Datakamp.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Datakamp.Data.Tests.Audit;
@@ -11,12 +10,7 @@ public sealed class AuditLogTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private async Task<NpgsqlDataSource> MigratedDatabaseAsync()
-    {
-        var db = DataSourceFactory.Create(await postgres.CreateDatabaseAsync("audit"), TimeSpan.FromSeconds(5));
-        await new Migrator(db, Migration.Embedded, NullLogger<Migrator>.Instance).MigrateAsync(Ct);
-        return db;
-    }
+    private Task<NpgsqlDataSource> MigratedDatabaseAsync() => postgres.CreateMigratedDatabaseAsync("audit");
 
     private static AuditEntry Grant(long team, string purpose = "poverty by district") =>
         new("staff:anna", AuditActions.DatasetGranted, "dataset", "persons", EventId: 1, TeamId: team, DatasetId: 7,

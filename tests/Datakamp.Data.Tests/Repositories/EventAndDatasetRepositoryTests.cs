@@ -2,7 +2,6 @@ using Datakamp.Data.Repositories;
 using Datakamp.Domain;
 using Datakamp.Domain.Datasets;
 using Datakamp.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Datakamp.Data.Tests.Repositories;
@@ -11,12 +10,7 @@ public sealed class EventAndDatasetRepositoryTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private async Task<NpgsqlDataSource> MigratedDatabaseAsync()
-    {
-        var db = DataSourceFactory.Create(await postgres.CreateDatabaseAsync("repos"), TimeSpan.FromSeconds(5));
-        await new Migrator(db, Migration.Embedded, NullLogger<Migrator>.Instance).MigrateAsync(Ct);
-        return db;
-    }
+    private Task<NpgsqlDataSource> MigratedDatabaseAsync() => postgres.CreateMigratedDatabaseAsync("repos");
 
     [Fact]
     public async Task An_event_with_teams_round_trips()
