@@ -247,7 +247,7 @@ public sealed partial class DockerEngineClient : IContainerEngine, IDisposable
             response = await SendAsync(HttpMethod.Get, requestPath, null, call.Token, HttpCompletionOption.ResponseHeadersRead);
             await EnsureSuccessAsync(response, request, call.Token);
             var stat = DecodePathStat(response, request);
-            var tar = await response.Content.ReadAsStreamAsync(call.Token);
+            var tar = new TimeoutGuardedStream(await response.Content.ReadAsStreamAsync(call.Token), call, cancellationToken, request, timeout);
             var abort = call.Token.Register(static state => ((HttpResponseMessage)state!).Dispose(), response);
             return new ContainerArchive(stat, tar, response, new Both(abort, call));
         }

@@ -524,6 +524,25 @@ public sealed class RequestShapeTests
     }
 
     [Fact]
+    public async Task Reading_an_archive_past_its_timeout_is_a_typed_timeout()
+    {
+        var stat = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"name":"outbox","size":0,"mode":2147484141,"mtime":"2026-11-22T03:25:26Z"}"""));
+        var handler = new RecordingHandler().Respond((_, _) =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new DelayedStream([], Timeout.InfiniteTimeSpan)) };
+            response.Headers.TryAddWithoutValidation("X-Docker-Container-Path-Stat", stat);
+            return Task.FromResult(response);
+        });
+        using var client = Client(handler);
+
+        await using var archive = await client.GetArchiveAsync("c1", "/outbox", TimeSpan.FromMilliseconds(200), Ct);
+        var error = await Assert.ThrowsAsync<DockerTimeoutException>(async () => await archive.Tar.ReadExactlyAsync(new byte[512], Ct));
+
+        Assert.Equal("GET /containers/c1/archive?path=%2Foutbox", error.Request);
+        Assert.Null(archive.Stat.LinkTarget);
+    }
+
+    [Fact]
     public async Task Archive_errors_and_a_missing_stat_header_throw()
     {
         var handler = new RecordingHandler()

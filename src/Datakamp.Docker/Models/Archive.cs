@@ -17,7 +17,7 @@ public sealed record ContainerPathStat(string Name, long Size, uint Mode, DateTi
 /// <summary>
 /// A tar stream of a path in a container (<c>GET /containers/{id}/archive</c>): nothing in it is followed, a symlink
 /// stays a symlink entry. Dispose it to release the connection. The call's timeout covers reading the stream too:
-/// when it passes, reads fail.
+/// when it passes, reads throw <see cref="DockerTimeoutException"/>.
 /// </summary>
 public sealed class ContainerArchive : IDisposable, IAsyncDisposable
 {
