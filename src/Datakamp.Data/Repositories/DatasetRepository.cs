@@ -33,7 +33,20 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<DatasetRow>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
-        return rows.Select(r => new Dataset(r.Id, r.EventId, r.Name, r.Description, r.FilePath, r.Sha256, r.SizeBytes, r.Columns, r.UnitColumn, r.Policy)).ToList();
+        return rows.Select(r => r.ToDataset()).ToList();
+    }
+
+    /// <summary>The datasets a team may use now: these, and only these, are mounted into its sandbox.</summary>
+    public async Task<IReadOnlyList<Dataset>> ListGrantedToTeamAsync(long teamId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT d.id, d.event_id, d.name, d.description, d.file_path, d.sha256, d.size_bytes, d.columns, d.unit_column, d.policy
+            FROM datasets d JOIN dataset_grants g ON g.dataset_id = d.id
+            WHERE g.team_id = @teamId ORDER BY d.name
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DatasetRow>(new CommandDefinition(sql, new { teamId }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToDataset()).ToList();
     }
 
     public async Task GrantAsync(DatasetGrant grant, CancellationToken cancellationToken)
@@ -70,6 +83,8 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
         public string[] Columns { get; init; } = [];
         public string UnitColumn { get; init; } = "";
         public string Policy { get; init; } = "";
+
+        public Dataset ToDataset() => new(Id, EventId, Name, Description, FilePath, Sha256, SizeBytes, Columns, UnitColumn, Policy);
     }
 
     private sealed record GrantRow(long DatasetId, long TeamId, string Purpose, string GrantedBy, DateTime GrantedAt);

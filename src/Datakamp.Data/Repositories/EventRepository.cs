@@ -29,6 +29,22 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
         return row?.ToEvent();
     }
 
+    /// <summary>The event's own sandbox settings; null fields mean "the host's default".</summary>
+    public async Task<EventSandboxSettings> GetSandboxSettingsAsync(long eventId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT sandbox_image AS image, sandbox_memory_mb AS memory_mb, sandbox_cpus AS cpus, sandbox_pids AS pids FROM events WHERE id = @eventId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<EventSandboxSettings>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<Team?> FindTeamAsync(long teamId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id, event_id, slug, name FROM teams WHERE id = @teamId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<TeamRow>(new CommandDefinition(sql, new { teamId }, cancellationToken: cancellationToken));
+        return row?.ToTeam();
+    }
+
     public async Task<Team> CreateTeamAsync(long eventId, Slug slug, string name, CancellationToken cancellationToken)
     {
         const string sql = "INSERT INTO teams (event_id, slug, name) VALUES (@eventId, @slug, @name) RETURNING id";
