@@ -64,6 +64,13 @@ internal sealed class ProtectionSearch
     private SearchOutcome Solve(IReadOnlySet<int> suppressed, int primary, double deviation, bool onlySuppressed)
     {
         var cells = _problem.Cells;
+        var target = cells[primary].Value + deviation;
+        if (target < cells[primary].LowerBound || target > cells[primary].UpperBound)
+        {
+            // The required range leaves what every attacker knows a priori: no pattern can provide it.
+            return SearchOutcome.Impossible;
+        }
+
         bool Movable(int c) => c == primary || suppressed.Contains(c) || (!onlySuppressed && cells[c].MaySuppress);
 
         // Cells reachable from the primary through relations among movable cells; others stay at deviation 0.

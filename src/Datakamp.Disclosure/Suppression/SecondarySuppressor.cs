@@ -68,7 +68,9 @@ public static class SecondarySuppressor
         }
 
         var protectable = primaries.Where(p => !impossible.Contains(p)).ToHashSet();
-        if (options.RemoveRedundantSecondaries)
+        // Clean-up only for a protectable problem: with an impossible primary the result is not publishable,
+        // and its partial protection should not be thinned out.
+        if (options.RemoveRedundantSecondaries && impossible.Count == 0)
         {
             var secondaries = suppressed.Where(c => !cells[c].IsPrimary)
                 .OrderByDescending(c => cells[c].EffectiveCost)
