@@ -23,8 +23,15 @@ namespace Datakamp.Disclosure.Suppression;
 /// </remarks>
 internal sealed class ProtectionSearch
 {
+    /// <summary>Sub-table sizes tried before the whole table: k cheapest alternative categories per dimension.</summary>
+    private static readonly int[] SubtableSizes = [2, 5];
+
     private readonly SuppressionProblem _problem;
     private readonly List<int>[] _relationsOfCell;
+    private readonly string[] _dimensions;
+    private readonly string?[]?[] _coordinates;
+    private readonly List<string?>[] _labels;
+    private readonly Dictionary<string, int> _cellByCoordinates = new(StringComparer.Ordinal);
 
     public ProtectionSearch(SuppressionProblem problem)
     {
@@ -44,6 +51,35 @@ internal sealed class ProtectionSearch
                 _relationsOfCell[part].Add(r);
             }
         }
+
+        // Table coordinates (when every cell has them): dimension list, labels per dimension (null = total).
+        var cells = problem.Cells;
+        _coordinates = new string?[]?[cells.Count];
+        if (cells.Count > 0 && cells.All(c => c.Coordinates is not null))
+        {
+            _dimensions = cells.SelectMany(c => c.Coordinates!.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        }
+        else
+        {
+            _dimensions = [];
+        }
+
+        _labels = new List<string?>[_dimensions.Length];
+        for (var d = 0; d < _dimensions.Length; d++)
+        {
+            var name = _dimensions[d];
+            _labels[d] = cells.Select(c => c.Coordinates!.GetValueOrDefault(name)).Distinct().ToList();
+        }
+
+        if (_dimensions.Length > 0)
+        {
+            for (var c = 0; c < cells.Count; c++)
+            {
+                var coords = _dimensions.Select(name => cells[c].Coordinates!.GetValueOrDefault(name)).ToArray();
+                _coordinates[c] = coords;
+                _cellByCoordinates[Key(coords)] = c;
+            }
+        }
     }
 
     /// <summary>Number of LPs solved (diagnostics).</summary>
@@ -52,16 +88,99 @@ internal sealed class ProtectionSearch
     /// <summary>
     /// True when the requirement is already met by moving only suppressed cells.
     /// </summary>
-    public SearchOutcome AlreadyProtected(IReadOnlySet<int> suppressed, int primary, double deviation) =>
-        Solve(suppressed, primary, deviation, onlySuppressed: true);
+    /// <remarks>
+    /// For tables only the suppressed cells of a sub-table around the primary are tried (cheap); a negative
+    /// answer is not final, because <see cref="FindComplement"/> re-uses every suppressed cell at zero cost.
+    /// </remarks>
+    public SearchOutcome AlreadyProtected(IReadOnlySet<int> suppressed, int primary, double deviation)
+    {
+        var allowed = _coordinates[primary] is { } origin ? Subtable(origin, suppressed, deviation, SubtableSizes[^1]) : null;
+        return Solve(suppressed, primary, deviation, onlySuppressed: true, allowed);
+    }
 
     /// <summary>
     /// Cheapest (LP-relaxation) set of extra cells to suppress; empty when none are needed.
+    /// For tables, new cells are first sought in small sub-tables around the primary (the k cheapest
+    /// alternative categories per dimension, plus every already suppressed cell), then in the whole problem;
+    /// <see cref="SearchStatus.Impossible"/> is only concluded from the whole problem.
     /// </summary>
-    public SearchOutcome FindComplement(IReadOnlySet<int> suppressed, int primary, double deviation) =>
-        Solve(suppressed, primary, deviation, onlySuppressed: false);
+    public SearchOutcome FindComplement(IReadOnlySet<int> suppressed, int primary, double deviation)
+    {
+        if (_coordinates[primary] is { } origin)
+        {
+            foreach (var k in SubtableSizes)
+            {
+                if (_labels.All(l => l.Count <= k + 1))
+                {
+                    break; // the sub-table would be the whole table
+                }
 
-    private SearchOutcome Solve(IReadOnlySet<int> suppressed, int primary, double deviation, bool onlySuppressed)
+                var allowed = Subtable(origin, suppressed, deviation, k);
+                var outcome = Solve(suppressed, primary, deviation, onlySuppressed: false, allowed);
+                if (outcome.Status == SearchStatus.Found)
+                {
+                    return outcome;
+                }
+            }
+        }
+
+        return Solve(suppressed, primary, deviation, onlySuppressed: false, allowed: null);
+    }
+
+    private static string Key(string?[] coordinates) => string.Join("\u001f", coordinates.Select(c => c ?? "\u001e"));
+
+    /// <summary>Per dimension: the primary's label plus the k labels whose line neighbour of the primary is cheapest (able cells first).</summary>
+    private Func<int, bool> Subtable(string?[] origin, IReadOnlySet<int> suppressed, double deviation, int k)
+    {
+        var cells = _problem.Cells;
+        var chosen = new HashSet<string?>[_dimensions.Length];
+        for (var d = 0; d < _dimensions.Length; d++)
+        {
+            var ranked = new List<(bool TooSmall, double Cost, string? Label)>();
+            foreach (var label in _labels[d])
+            {
+                if (label == origin[d])
+                {
+                    continue;
+                }
+
+                var coords = (string?[])origin.Clone();
+                coords[d] = label;
+                if (!_cellByCoordinates.TryGetValue(Key(coords), out var q))
+                {
+                    continue;
+                }
+
+                var cell = cells[q];
+                var capacity = Math.Min(cell.UpperBound - cell.Value, cell.Value - cell.LowerBound);
+                var cost = suppressed.Contains(q) ? 0 : cell.MaySuppress ? cell.EffectiveCost : double.PositiveInfinity;
+                ranked.Add((capacity < Math.Abs(deviation), cost, label));
+            }
+
+            chosen[d] = ranked.OrderBy(r => r.TooSmall).ThenBy(r => r.Cost).Take(k).Select(r => r.Label).Append(origin[d]).ToHashSet();
+        }
+
+        return c =>
+        {
+            var coords = _coordinates[c];
+            if (coords is null)
+            {
+                return false;
+            }
+
+            for (var d = 0; d < coords.Length; d++)
+            {
+                if (!chosen[d].Contains(coords[d]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        };
+    }
+
+    private SearchOutcome Solve(IReadOnlySet<int> suppressed, int primary, double deviation, bool onlySuppressed, Func<int, bool>? allowed)
     {
         var cells = _problem.Cells;
         var target = cells[primary].Value + deviation;
@@ -71,7 +190,9 @@ internal sealed class ProtectionSearch
             return SearchOutcome.Impossible;
         }
 
-        bool Movable(int c) => c == primary || suppressed.Contains(c) || (!onlySuppressed && cells[c].MaySuppress);
+        bool Movable(int c) => c == primary || (onlySuppressed
+            ? suppressed.Contains(c) && (allowed is null || allowed(c))
+            : suppressed.Contains(c) || (cells[c].MaySuppress && (allowed is null || allowed(c))));
 
         // Cells reachable from the primary through relations among movable cells; others stay at deviation 0.
         var reach = new List<int> { primary };

@@ -37,6 +37,13 @@ public sealed record SuppressionCell(string Id, double Value)
     /// <summary>False for cells that must stay published (e.g. already released elsewhere); they are never chosen as secondaries.</summary>
     public bool MaySuppress { get; init; } = true;
 
+    /// <summary>
+    /// Optional table coordinates (dimension → category, dimensions at their total left out), set by
+    /// <see cref="TableBuilder"/>/<see cref="LinkedTables"/>. Used only to focus the complement search on
+    /// small sub-tables first; problems without coordinates are searched on the whole cell set.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Coordinates { get; init; }
+
     /// <summary>The cost actually used.</summary>
     public double EffectiveCost => Cost ?? (Math.Abs(Value) + DefaultCellConstant);
 }

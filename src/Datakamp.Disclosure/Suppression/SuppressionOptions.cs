@@ -12,7 +12,7 @@ public sealed record SuppressionOptions
     /// <summary>
     /// Skip the clean-up when (secondaries × primaries) exceeds this, to bound run time on large tables.
     /// </summary>
-    public int RedundancyWorkLimit { get; init; } = 20_000;
+    public int RedundancyWorkLimit { get; init; } = 8_000;
 
     /// <summary>Rounds of re-protection when final verification finds an under-protected primary. Default 3.</summary>
     public int MaxRepairRounds { get; init; } = 3;

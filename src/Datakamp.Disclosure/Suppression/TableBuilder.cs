@@ -165,8 +165,18 @@ public sealed class TableBuilder
         }
 
         var (lo, hi) = _bounds.TryGetValue(id, out var b) ? b : DefaultBounds;
+        var coordinateMap = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var d = 0; d < Dimensions.Count; d++)
+        {
+            if (coordinates[d] != Dimensions[d].TotalLabel)
+            {
+                coordinateMap[Dimensions[d].Name] = coordinates[d];
+            }
+        }
+
         var cell = new SuppressionCell(id, value)
         {
+            Coordinates = coordinateMap,
             LowerBound = lo,
             UpperBound = hi,
             MaySuppress = !_fixed.Contains(id),

@@ -11,7 +11,7 @@ namespace Datakamp.Disclosure.Suppression.LinearProgramming;
 /// residual; rows are sign-flipped so every artificial starts non-negative. An artificial that leaves the
 /// basis is dropped for good (it leaves at its only bound, zero), so the tableau holds only structural
 /// columns. Phase 2 minimises the objective with the remaining (degenerate) artificials fixed at zero.</para>
-/// <para>Pricing is Dantzig's largest reduced cost; after a run of degenerate pivots the solver switches to
+/// <para>Pricing is Dantzig's largest reduced cost; after a long run (1000) of degenerate pivots the solver switches to
 /// Bland's smallest-index rule (entering and leaving), which cannot cycle, and switches back after progress.</para>
 /// <para>The instance keeps its feasible basis between calls of <see cref="Minimize"/>, so a sequence of
 /// objectives over the same polytope (e.g. min and max of every unknown) is solved with warm starts.</para>
@@ -21,7 +21,7 @@ public sealed class BoundedSimplex
     private const double PivotTolerance = 1e-9;
     private const double OptimalityTolerance = 1e-9;
     private const double DropTolerance = 1e-12;
-    private const int DegenerateRunBeforeBland = 25;
+    private const int DegenerateRunBeforeBland = 1000;
 
     private readonly LinearProgram _lp;
     private readonly int _m;
