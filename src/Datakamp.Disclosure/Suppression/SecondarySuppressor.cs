@@ -1,0 +1,193 @@
+using System.Globalization;
+
+namespace Datakamp.Disclosure.Suppression;
+
+/// <summary>
+/// Chooses secondary (complementary) suppressions so that every primary cell meets its protection
+/// requirement against an attacker who knows the published cells, the additive relations and the a-priori
+/// bounds; then verifies the pattern with <see cref="AttackerModel"/>. Fails closed.
+/// </summary>
+/// <remarks>
+/// Steps (see README.md in this folder):
+/// <list type="number">
+/// <item>Primaries are processed largest requirement first; for each direction (up, down) with a positive
+/// requirement, a cheap feasibility LP over suppressed cells only checks whether it is already met;
+/// otherwise <see cref="ProtectionSearch"/> solves the cost-minimising deviation LP over all suppressible
+/// cells and the cells it moves become secondaries. Infeasible there = cannot be protected at all.</item>
+/// <item>Optional clean-up: secondaries are tried for removal, most expensive first, keeping a removal only
+/// when the attacker LP still shows every protectable primary protected.</item>
+/// <item>Verification: the attacker LP interval of every suppressed cell; under-protected primaries get
+/// repair rounds; anything still short is reported, never claimed safe.</item>
+/// </list>
+/// </remarks>
+public static class SecondarySuppressor
+{
+    /// <summary>Runs secondary suppression on <paramref name="problem"/>.</summary>
+    public static SuppressionResult Run(SuppressionProblem problem, SuppressionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        options ??= new SuppressionOptions();
+        var cells = problem.Cells;
+        var search = new ProtectionSearch(problem);
+        var suppressed = problem.PrimaryIndices.ToHashSet();
+        var primaries = problem.PrimaryIndices
+            .OrderByDescending(p => Math.Max(cells[p].LowerProtection, cells[p].UpperProtection))
+            .ThenBy(p => p)
+            .ToList();
+        var impossible = new HashSet<int>();
+        var failed = new HashSet<int>();
+
+        void Protect(int p)
+        {
+            foreach (var deviation in Deviations(cells[p]))
+            {
+                if (search.AlreadyProtected(suppressed, p, deviation).Status == SearchStatus.Found)
+                {
+                    continue;
+                }
+
+                var outcome = search.FindComplement(suppressed, p, deviation);
+                switch (outcome.Status)
+                {
+                    case SearchStatus.Found:
+                        suppressed.UnionWith(outcome.Added);
+                        break;
+                    case SearchStatus.Impossible:
+                        impossible.Add(p);
+                        break;
+                    default:
+                        failed.Add(p);
+                        break;
+                }
+            }
+        }
+
+        foreach (var p in primaries)
+        {
+            Protect(p);
+        }
+
+        var protectable = primaries.Where(p => !impossible.Contains(p)).ToHashSet();
+        // Clean-up only for a protectable problem: with an impossible primary the result is not publishable,
+        // and its partial protection should not be thinned out.
+        if (options.RemoveRedundantSecondaries && impossible.Count == 0)
+        {
+            var secondaries = suppressed.Where(c => !cells[c].IsPrimary)
+                .OrderByDescending(c => cells[c].EffectiveCost)
+                .ThenBy(c => c)
+                .ToList();
+            if ((long)secondaries.Count * Math.Max(1, protectable.Count) <= options.RedundancyWorkLimit)
+            {
+                foreach (var s in secondaries)
+                {
+                    suppressed.Remove(s);
+                    if (!AttackerModel.AllPrimariesProtected(problem, suppressed, protectable))
+                    {
+                        suppressed.Add(s);
+                    }
+                }
+            }
+        }
+
+        // Verify; repair if needed (should not be: each accepted deviation stays feasible as the pattern grows).
+        IReadOnlyDictionary<int, FeasibleInterval> intervals = AttackerModel.Intervals(problem, suppressed);
+        for (var round = 0; round < options.MaxRepairRounds; round++)
+        {
+            var shortfall = protectable.Where(p => !Meets(problem, p, intervals[p])).ToList();
+            if (shortfall.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var p in shortfall)
+            {
+                Protect(p);
+            }
+
+            intervals = AttackerModel.Intervals(problem, suppressed);
+        }
+
+        return BuildResult(problem, suppressed, intervals, impossible);
+    }
+
+    private static IEnumerable<double> Deviations(SuppressionCell cell)
+    {
+        if (cell.UpperProtection > 0)
+        {
+            yield return cell.UpperProtection;
+        }
+
+        if (cell.LowerProtection > 0)
+        {
+            yield return -cell.LowerProtection;
+        }
+    }
+
+    private static double Scale(SuppressionProblem problem) =>
+        problem.Cells.Count == 0 ? 0 : problem.Cells.Max(c => Math.Abs(c.Value));
+
+    private static bool Meets(SuppressionProblem problem, int p, FeasibleInterval interval)
+    {
+        var cell = problem.Cells[p];
+        return interval.Covers(cell.Value, cell.LowerProtection, cell.UpperProtection, AttackerModel.ToleranceFor(cell.Value, Scale(problem)));
+    }
+
+    private static SuppressionResult BuildResult(
+        SuppressionProblem problem,
+        HashSet<int> suppressed,
+        IReadOnlyDictionary<int, FeasibleInterval> intervals,
+        HashSet<int> impossible)
+    {
+        var output = new List<SuppressedCell>();
+        var unprotected = new List<string>();
+        var unreliable = false;
+        int secondaryCount = 0;
+        double valueSum = 0, costSum = 0;
+        foreach (var c in suppressed.Order())
+        {
+            var cell = problem.Cells[c];
+            var interval = intervals[c];
+            unreliable |= !interval.Reliable;
+            if (cell.IsPrimary)
+            {
+                var meets = Meets(problem, c, interval);
+                if (!meets)
+                {
+                    unprotected.Add(cell.Id);
+                }
+
+                output.Add(new SuppressedCell(cell.Id, cell.Value, SuppressionKind.Primary, interval, cell.Value - cell.LowerProtection, cell.Value + cell.UpperProtection, meets));
+            }
+            else
+            {
+                secondaryCount++;
+                valueSum += Math.Abs(cell.Value);
+                costSum += cell.EffectiveCost;
+                output.Add(new SuppressedCell(cell.Id, cell.Value, SuppressionKind.Secondary, interval, cell.Value, cell.Value, true));
+            }
+        }
+
+        SuppressionStatus status;
+        string message;
+        if (unprotected.Count == 0 && !unreliable && impossible.Count == 0)
+        {
+            status = SuppressionStatus.Protected;
+            message = string.Create(CultureInfo.InvariantCulture, $"Protected: {output.Count - secondaryCount} primary and {secondaryCount} secondary cells suppressed (secondary value {valueSum:G6}, cost {costSum:G6}).");
+        }
+        else if (impossible.Count > 0)
+        {
+            status = SuppressionStatus.CannotBeProtected;
+            var ids = string.Join(", ", impossible.Order().Select(i => problem.Cells[i].Id));
+            message = $"NOT PROTECTED: the required protection of {ids} cannot be reached even if every suppressible cell is suppressed. Do not publish.";
+        }
+        else
+        {
+            status = SuppressionStatus.VerificationFailed;
+            message = unreliable
+                ? "NOT PROTECTED: an attacker LP did not finish cleanly. Do not publish."
+                : $"NOT PROTECTED: verification found under-protected cells: {string.Join(", ", unprotected)}. Do not publish.";
+        }
+
+        return new SuppressionResult(status, output, secondaryCount, valueSum, costSum, unprotected, message);
+    }
+}
