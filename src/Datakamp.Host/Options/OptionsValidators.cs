@@ -60,3 +60,21 @@ internal sealed class DemoOptionsValidator : IValidateOptions<DemoOptions>
             ? ValidateOptionsResult.Fail($"Demo:Persons must be between 100 and 50000000 (got {options.Persons})")
             : ValidateOptionsResult.Success;
 }
+
+internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SandboxOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Image)) failures.Add("Sandboxes:Image must name a local image");
+        if (options.MemoryMb is < 256 or > 262144) failures.Add($"Sandboxes:MemoryMb must be between 256 and 262144 (got {options.MemoryMb})");
+        if (options.Cpus is <= 0 or > 256) failures.Add($"Sandboxes:Cpus must be above 0 and at most 256 (got {options.Cpus})");
+        if (options.PidsLimit is < 64 or > 65536) failures.Add($"Sandboxes:PidsLimit must be between 64 and 65536 (got {options.PidsLimit})");
+        if (options.TmpMb < 16 || options.TmpMb >= options.MemoryMb) failures.Add($"Sandboxes:TmpMb must be at least 16 and below Sandboxes:MemoryMb (got {options.TmpMb})");
+        if (options.SandboxUid < 1000 || options.SandboxGid < 1000) failures.Add("Sandboxes:SandboxUid and SandboxGid must be unprivileged ids (1000 or more)");
+        if (options.ReconcileIntervalSeconds is < 1 or > 3600) failures.Add($"Sandboxes:ReconcileIntervalSeconds must be between 1 and 3600 (got {options.ReconcileIntervalSeconds})");
+        if (options.StopGraceSeconds is < 0 or > 300) failures.Add($"Sandboxes:StopGraceSeconds must be between 0 and 300 (got {options.StopGraceSeconds})");
+        if (options.ReadyTimeoutSeconds is < 5 or > 600) failures.Add($"Sandboxes:ReadyTimeoutSeconds must be between 5 and 600 (got {options.ReadyTimeoutSeconds})");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,33 @@
+namespace Datakamp.Host.Options;
+
+/// <summary>Host-wide defaults for team sandboxes (section <c>Sandboxes</c>); an event may choose its own image and limits.</summary>
+public sealed class SandboxOptions
+{
+    public const string Section = "Sandboxes";
+
+    /// <summary>The analysis image (built locally by scripts/setup; never pulled).</summary>
+    public string Image { get; set; } = "datakamp/python:bookworm";
+
+    public int MemoryMb { get; set; } = 2048;
+
+    public double Cpus { get; set; } = 1.0;
+
+    public int PidsLimit { get; set; } = 512;
+
+    /// <summary>Size of the tmpfs /tmp (HOME and Jupyter state live there); it counts against the memory limit.</summary>
+    public int TmpMb { get; set; } = 256;
+
+    /// <summary>The uid:gid sandboxes run as: the analysis images' user, mapped to no account on the host.</summary>
+    public int SandboxUid { get; set; } = 47000;
+
+    public int SandboxGid { get; set; } = 47000;
+
+    /// <summary>How often the reconciler compares desired state with the engine.</summary>
+    public int ReconcileIntervalSeconds { get; set; } = 30;
+
+    /// <summary>How long a stop waits for the sandbox to exit before it is killed.</summary>
+    public int StopGraceSeconds { get; set; } = 10;
+
+    /// <summary>How long a start waits for Jupyter to answer before the start counts as failed.</summary>
+    public int ReadyTimeoutSeconds { get; set; } = 60;
+}

@@ -1,0 +1,27 @@
+namespace Datakamp.Host.Sandboxes;
+
+/// <summary>
+/// Everything that decides what one team's container looks like, gathered before it is built:
+/// who it is for, which image and limits, which host folders, which granted datasets.
+/// </summary>
+public sealed record SandboxPlan(
+    string EventSlug,
+    string TeamSlug,
+    string ContainerName,
+    string Image,
+    string IdeToken,
+    int Generation,
+    SandboxLimits Limits,
+    SandboxFolders Folders,
+    IReadOnlyList<GrantedDataFile> Data,
+    int Uid,
+    int Gid);
+
+/// <summary>Resource limits: memory (also the swap limit: no swap), CPUs, processes, and the /tmp tmpfs.</summary>
+public sealed record SandboxLimits(long MemoryBytes, double Cpus, long Pids, long TmpBytes);
+
+/// <summary>A granted microdata file on the host and the name it gets under /data.</summary>
+public sealed record GrantedDataFile(string DatasetName, string HostPath)
+{
+    public string ContainerPath => $"/data/{DatasetName}.csv";
+}
