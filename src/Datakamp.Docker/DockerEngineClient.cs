@@ -249,7 +249,7 @@ public sealed partial class DockerEngineClient : IContainerEngine, IDisposable
             var stat = DecodePathStat(response, request);
             var tar = new TimeoutGuardedStream(await response.Content.ReadAsStreamAsync(call.Token), call, cancellationToken, request, timeout);
             var abort = call.Token.Register(static state => ((HttpResponseMessage)state!).Dispose(), response);
-            return new ContainerArchive(stat, tar, response, new Both(abort, call));
+            return new ContainerArchive(stat, tar, new Both(response, new Both(abort, call)));
         }
         catch (Exception e)
         {

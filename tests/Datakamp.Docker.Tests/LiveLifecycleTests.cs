@@ -122,6 +122,19 @@ public sealed class LiveLifecycleTests(DockerFixture docker)
     }
 
     [Fact]
+    public async Task Concurrent_force_removes_all_succeed_whichever_wins()
+    {
+        docker.Require();
+        await using var live = new LiveContainers(docker.Engine);
+        var id = await live.StartAsync(["sleep", "30"]);
+
+        // The losers see 409 "removal already in progress" or 404: both are success.
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => docker.Engine.RemoveContainerAsync(id, force: true, removeVolumes: true, Ct)));
+
+        Assert.Null(await docker.Engine.InspectContainerAsync(id, Ct));
+    }
+
+    [Fact]
     public async Task Kill_ends_a_running_container_wait_reports_the_signal_exit_and_a_second_kill_is_a_conflict()
     {
         docker.Require();

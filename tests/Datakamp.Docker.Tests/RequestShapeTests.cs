@@ -667,6 +667,21 @@ public sealed class RequestShapeTests
     }
 
     [Fact]
+    public async Task Every_kind_of_call_reports_a_missing_socket_as_unavailable()
+    {
+        using var client = new DockerEngineClient(new DockerEngineOptions { SocketPath = "/run/no-such-engine.sock" });
+        const string expected = "Docker engine not answering on /run/no-such-engine.sock: the socket file does not exist";
+
+        Assert.Equal(expected, (await Assert.ThrowsAsync<DockerEngineUnavailableException>(() => client.InspectContainerAsync("c1", Ct))).Message);
+        Assert.Equal(expected, (await Assert.ThrowsAsync<DockerEngineUnavailableException>(() => client.WaitContainerAsync("c1", WaitCondition.NotRunning, TimeSpan.FromSeconds(5), Ct))).Message);
+        Assert.Equal(expected, (await Assert.ThrowsAsync<DockerEngineUnavailableException>(() => client.GetArchiveAsync("c1", "/outbox", TimeSpan.FromSeconds(5), Ct))).Message);
+        Assert.Equal(expected, (await Assert.ThrowsAsync<DockerEngineUnavailableException>(async () =>
+        {
+            await foreach (var _ in client.StreamEventsAsync(new EventFilter(), Ct)) { }
+        })).Message);
+    }
+
+    [Fact]
     public async Task A_call_cancelled_by_the_caller_is_a_cancellation_not_a_timeout()
     {
         var handler = new RecordingHandler().Hang();

@@ -21,15 +21,14 @@ public sealed record ContainerPathStat(string Name, long Size, uint Mode, DateTi
 /// </summary>
 public sealed class ContainerArchive : IDisposable, IAsyncDisposable
 {
-    private readonly HttpResponseMessage _response;
-    private readonly IDisposable? _lifetime;
+    private readonly IDisposable? _resources;
 
-    internal ContainerArchive(ContainerPathStat stat, Stream tar, HttpResponseMessage response, IDisposable? lifetime)
+    /// <summary>A tar stream and what to release with it (the response, for the engine client; public for other engines and fakes).</summary>
+    public ContainerArchive(ContainerPathStat stat, Stream tar, IDisposable? resources = null)
     {
         Stat = stat;
         Tar = tar;
-        _response = response;
-        _lifetime = lifetime;
+        _resources = resources;
     }
 
     public ContainerPathStat Stat { get; }
@@ -40,8 +39,7 @@ public sealed class ContainerArchive : IDisposable, IAsyncDisposable
     public void Dispose()
     {
         Tar.Dispose();
-        _response.Dispose();
-        _lifetime?.Dispose();
+        _resources?.Dispose();
     }
 
     public ValueTask DisposeAsync()
