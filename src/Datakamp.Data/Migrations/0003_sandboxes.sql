@@ -1,3 +1,11 @@
+-- Which installation this database is: sandboxes carry it as a label, so that hosts sharing one
+-- Docker engine (test runs, a staging and a live event) never stop or remove each other's containers.
+CREATE TABLE installation (
+    id          text PRIMARY KEY CHECK (id ~ '^[0-9a-f]{12}$'),
+    singleton   boolean NOT NULL DEFAULT true UNIQUE CHECK (singleton)
+);
+INSERT INTO installation (id) VALUES (substr(md5(random()::text || clock_timestamp()::text), 1, 12));
+
 -- One sandbox per team: what staff want (desired_state), never what is (the engine says that).
 -- Only the container's name and id are kept, as dockerspawner does; everything else about the
 -- container is read back from the engine.

@@ -45,6 +45,14 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
         return row?.ToTeam();
     }
 
+    public async Task<Event?> FindEventByIdAsync(long eventId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id, slug, name, starts_on, ends_on FROM events WHERE id = @eventId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
+        return row?.ToEvent();
+    }
+
     public async Task<Team> CreateTeamAsync(long eventId, Slug slug, string name, CancellationToken cancellationToken)
     {
         const string sql = "INSERT INTO teams (event_id, slug, name) VALUES (@eventId, @slug, @name) RETURNING id";

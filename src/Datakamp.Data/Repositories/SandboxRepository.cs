@@ -16,6 +16,13 @@ public sealed class SandboxRepository(NpgsqlDataSource dataSource)
         FROM sandboxes s JOIN teams t ON t.id = s.team_id JOIN events e ON e.id = t.event_id
         """;
 
+    /// <summary>This database's installation id (see migration 0003).</summary>
+    public async Task<string> GetInstallationIdAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT id FROM installation", cancellationToken: cancellationToken)) ?? "";
+    }
+
     /// <summary>The team's sandbox row, created (stopped, with a fresh token) if it does not exist yet.</summary>
     public async Task<SandboxRecord> GetOrCreateAsync(long teamId, string containerName, string newToken, CancellationToken cancellationToken)
     {

@@ -130,3 +130,10 @@ public sealed record RestartPolicy(string Name, int MaximumRetryCount = 0);
 
 /// <summary>The answer to a create: the new container's id and the engine's warnings.</summary>
 public sealed record ContainerCreateResponse(string Id, IReadOnlyList<string>? Warnings);
+
+/// <summary>Container specs as the engine receives them, for callers that fingerprint or log a spec.</summary>
+public static class ContainerSpecJson
+{
+    public static string Serialize(ContainerSpec spec) =>
+        System.Text.Json.JsonSerializer.Serialize(spec, DockerJsonContext.Default.ContainerSpec);
+}

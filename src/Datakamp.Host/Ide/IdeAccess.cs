@@ -8,9 +8,11 @@ namespace Datakamp.Host.Ide;
 /// </summary>
 public static class IdeAccess
 {
-    /// <summary>The claim that names the team a signed-in person belongs to.</summary>
+    /// <summary>The claim that names the team a signed-in person belongs to, as <c>event/team</c>.</summary>
     public const string TeamClaim = "datakamp:team";
 
-    public static bool MayOpen(ClaimsPrincipal user, string teamSlug) =>
-        user.Identity?.IsAuthenticated == true && user.HasClaim(TeamClaim, teamSlug);
+    public static string TeamClaimValue(string eventSlug, string teamSlug) => $"{eventSlug}/{teamSlug}";
+
+    public static bool MayOpen(ClaimsPrincipal user, string eventSlug, string teamSlug) =>
+        user.Identity?.IsAuthenticated == true && user.HasClaim(TeamClaim, TeamClaimValue(eventSlug, teamSlug));
 }

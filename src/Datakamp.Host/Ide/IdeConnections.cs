@@ -13,7 +13,7 @@ public sealed class IdeConnections : IDisposable
 
     public HttpMessageInvoker For(IdeSession session)
     {
-        foreach (var stale in _pools.Keys.Where(key => key.TeamSlug == session.TeamSlug && key != session))
+        foreach (var stale in _pools.Keys.Where(key => key.EventSlug == session.EventSlug && key.TeamSlug == session.TeamSlug && key != session))
         {
             if (_pools.TryRemove(stale, out var old)) old.Dispose();
         }

@@ -21,12 +21,12 @@ public static class IdeProxy
     private static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(5);
 
     public static void MapIdeProxy(this IEndpointRouteBuilder app) =>
-        app.Map("/ide/{team}/{**rest}", HandleAsync);
+        app.Map("/ide/{eventSlug}/{team}/{**rest}", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, string team, IIdeSessionDirectory sessions, IdeConnections connections, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(IdeProxy));
-        if (!IdeAccess.MayOpen(context.User, team))
+        if (!IdeAccess.MayOpen(context.User, eventSlug, team))
         {
             if (context.User.Identity?.IsAuthenticated != true)
             {
@@ -42,7 +42,7 @@ public static class IdeProxy
             await WritePageAsync(context, StatusCodes.Status403Forbidden, "Refused", "This request did not come from a Datakamp page.");
             return;
         }
-        var session = sessions.Find(team);
+        var session = sessions.Find(eventSlug, team);
         if (session is null)
         {
             await WritePageAsync(context, StatusCodes.Status503ServiceUnavailable, "Sandbox not running",

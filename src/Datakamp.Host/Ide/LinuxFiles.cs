@@ -49,6 +49,9 @@ internal static partial class LinuxFiles
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
 
+    [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int lchown(string path, int owner, int group);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int close(int fd);
 }

@@ -5,6 +5,7 @@ namespace Datakamp.Host.Sandboxes;
 /// who it is for, which image and limits, which host folders, which granted datasets.
 /// </summary>
 public sealed record SandboxPlan(
+    string Installation,
     string EventSlug,
     string TeamSlug,
     string ContainerName,

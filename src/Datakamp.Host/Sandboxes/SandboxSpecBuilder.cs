@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Datakamp.Docker;
 using Datakamp.Host.Ide;
 
@@ -22,7 +21,8 @@ namespace Datakamp.Host.Sandboxes;
 /// </summary>
 public static class SandboxSpecBuilder
 {
-    public const string ManagedLabel = "datakamp.managed";
+    /// <summary>Which Datakamp installation (database) owns the container: hosts sharing an engine never touch each other's.</summary>
+    public const string InstallationLabel = "datakamp.installation";
     public const string EventLabel = "datakamp.event";
     public const string TeamLabel = "datakamp.team";
     public const string SpecLabel = "datakamp.spec";
@@ -42,7 +42,7 @@ public static class SandboxSpecBuilder
         {
             Name = plan.ContainerName,
             Image = plan.Image,
-            Cmd = ["/usr/local/bin/datakamp-notebook", $"--NotebookApp.base_url={IdeRoutes.BasePathFor(plan.TeamSlug)}"],
+            Cmd = ["/usr/local/bin/datakamp-notebook", $"--NotebookApp.base_url={IdeRoutes.BasePathFor(plan.EventSlug, plan.TeamSlug)}"],
             Env = [$"JUPYTER_TOKEN={plan.IdeToken}", "DATAKAMP_OUTBOX=/outbox"],
             User = $"{plan.Uid}:{plan.Gid}",
             WorkingDir = "/workspace",
@@ -60,17 +60,17 @@ public static class SandboxSpecBuilder
                 NanoCpus = (long)Math.Round(plan.Limits.Cpus * 1_000_000_000),
                 Init = true,
                 IpcMode = "private",
-                Ulimits = [new Ulimit { Name = "nofile", Soft = 4096, Hard = 4096 }],
-                LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "10m", ["max-file"] = "3" } },
+                Ulimits = [new Ulimit("nofile", 4096, 4096)],
+                LogConfig = new LogConfig("json-file", new Dictionary<string, string> { ["max-size"] = "10m", ["max-file"] = "3" }),
                 // The reconciler, not the engine, decides what runs: it restarts what should run after any restart.
-                RestartPolicy = new RestartPolicy { Name = "no" },
+                RestartPolicy = new RestartPolicy("no"),
             },
         };
         return spec with
         {
             Labels = new Dictionary<string, string>
             {
-                [ManagedLabel] = "true",
+                [InstallationLabel] = plan.Installation,
                 [EventLabel] = plan.EventSlug,
                 [TeamLabel] = plan.TeamSlug,
                 [SpecLabel] = Fingerprint(spec, plan.Generation),
@@ -92,7 +92,7 @@ public static class SandboxSpecBuilder
     private static string Fingerprint(ContainerSpec spec, int generation)
     {
         var withoutSecret = spec with { Env = spec.Env?.Where(e => !e.StartsWith("JUPYTER_TOKEN=", StringComparison.Ordinal)).ToList() };
-        var json = JsonSerializer.Serialize(withoutSecret, DockerJsonContextAccess.ContainerSpec) + generation.ToString(CultureInfo.InvariantCulture);
+        var json = ContainerSpecJson.Serialize(withoutSecret) + generation.ToString(CultureInfo.InvariantCulture);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16].ToLowerInvariant();
     }
 }

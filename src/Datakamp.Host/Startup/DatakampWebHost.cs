@@ -2,7 +2,9 @@ using Datakamp.Docker;
 using Datakamp.Host.Demo;
 using Datakamp.Host.Health;
 using Datakamp.Host.Options;
+using Datakamp.Host.Ide;
 using Datakamp.Host.Pages;
+using Datakamp.Host.Sandboxes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.CommandLine;
@@ -25,6 +27,7 @@ public static class DatakampWebHost
         AddValidatedOptions<DatabaseOptions, DatabaseOptionsValidator>(services, DatabaseOptions.Section);
         AddValidatedOptions<DockerEngineOptions, DockerOptionsValidator>(services, "Docker");
         AddValidatedOptions<DemoOptions, DemoOptionsValidator>(services, DemoOptions.Section);
+        AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(services, SandboxOptions.Section);
 
         services.AddSingleton<Database>();
         services.AddSingleton<IContainerEngine>(provider => new DockerEngineClient(provider.GetRequiredService<IOptions<DockerEngineOptions>>().Value));
@@ -34,6 +37,14 @@ public static class DatakampWebHost
         services.AddHostedService<DockerEngineStartupCheck>();
         services.AddHostedService<DatabaseLifetime>();
         services.AddHostedService<DemoEventSeeder>();
+
+        // Sandboxes and the IDE proxy in front of them.
+        services.AddSingleton<IdeConnections>();
+        services.AddSingleton<IdeSessionRegistry>();
+        services.AddSingleton<IIdeSessionDirectory>(provider => provider.GetRequiredService<IdeSessionRegistry>());
+        services.AddSingleton<SandboxManager>();
+        services.AddSingleton<SandboxReconciler>();
+        services.AddHostedService(provider => provider.GetRequiredService<SandboxReconciler>());
 
         services.AddProblemDetails();
         services.AddDatakampHealthChecks();

@@ -38,7 +38,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
     {
         _jupyter = StartFakeJupyter(SocketPath);
         await _jupyter.StartAsync();
-        _sessions["noord"] = new IdeSession("noord", SocketPath, CurrentUid, Token);
+        _sessions["noord"] = new IdeSession("demo", "noord", SocketPath, CurrentUid, Token);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -60,7 +60,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.UseWebSockets();
-        app.Map("/ide/noord/api/echo", async (HttpContext context) =>
+        app.Map("/ide/demo/noord/api/echo", async (HttpContext context) =>
         {
             Interlocked.Increment(ref _jupyterRequests);
             using var reader = new StreamReader(context.Request.Body);
@@ -72,7 +72,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
                 ["body"] = await reader.ReadToEndAsync(),
             });
         });
-        app.Map("/ide/noord/api/kernels/channels", async (HttpContext context) =>
+        app.Map("/ide/demo/noord/api/kernels/channels", async (HttpContext context) =>
         {
             Interlocked.Increment(ref _jupyterRequests);
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
@@ -110,7 +110,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
     public async Task A_member_reaches_the_ide_with_the_token_added_by_the_proxy_and_without_the_hosts_cookies()
     {
         using var client = ClientAs("noord");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/ide/noord/api/echo?x=1");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ide/demo/noord/api/echo?x=1");
         request.Headers.Add("Cookie", ".Datakamp.Auth=secret-session; _xsrf=abc; .AspNetCore.Antiforgery.x=y");
 
         var echo = await EchoAsync(await client.SendAsync(request, TestContext.Current.CancellationToken));
@@ -125,7 +125,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
     public async Task A_token_sent_by_the_browser_is_replaced_by_the_teams_own()
     {
         using var client = ClientAs("noord");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/ide/noord/api/echo");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ide/demo/noord/api/echo");
         request.Headers.TryAddWithoutValidation("Authorization", "token someone-elses");
 
         var echo = await EchoAsync(await client.SendAsync(request, TestContext.Current.CancellationToken));
@@ -138,7 +138,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
     {
         using var client = ClientAs("zuid");
 
-        using var response = await client.GetAsync("/ide/noord/api/echo", TestContext.Current.CancellationToken);
+        using var response = await client.GetAsync("/ide/demo/noord/api/echo", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(0, _jupyterRequests);
@@ -149,7 +149,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
     {
         using var client = ClientAs(null);
 
-        using var response = await client.GetAsync("/ide/noord/api/echo", TestContext.Current.CancellationToken);
+        using var response = await client.GetAsync("/ide/demo/noord/api/echo", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(0, _jupyterRequests);
@@ -159,16 +159,16 @@ public sealed class IdeProxyTests : IAsyncLifetime
     public async Task A_same_origin_post_is_forwarded_with_its_body()
     {
         using var client = ClientAs("noord");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/ide/noord/api/echo") { Content = new StringContent("""{"cell":"print(1)"}""", Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ide/demo/noord/api/echo") { Content = new StringContent("""{"cell":"print(1)"}""", Encoding.UTF8, "application/json") };
         request.Headers.Add("Origin", ProxyUrl);
-        request.Headers.Referrer = new Uri($"{ProxyUrl}/ide/noord/tree");
+        request.Headers.Referrer = new Uri($"{ProxyUrl}/ide/demo/noord/tree");
 
         var echo = await EchoAsync(await client.SendAsync(request, TestContext.Current.CancellationToken));
 
         Assert.Equal("POST", echo["method"]);
         Assert.Equal("""{"cell":"print(1)"}""", echo["body"]);
         Assert.Null(echo["origin"]);
-        Assert.Equal("http://localhost/ide/noord/", echo["referer"]);
+        Assert.Equal("http://localhost/ide/demo/noord/", echo["referer"]);
     }
 
     [Theory]
@@ -177,7 +177,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
     public async Task A_post_from_another_origin_or_without_origin_is_refused(string? origin)
     {
         using var client = ClientAs("noord");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/ide/noord/api/echo") { Content = new StringContent("{}") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ide/demo/noord/api/echo") { Content = new StringContent("{}") };
         if (origin is not null) request.Headers.Add("Origin", origin);
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
@@ -192,7 +192,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader(HeaderAuthentication.Header, "noord");
         socket.Options.SetRequestHeader("Origin", ProxyUrl);
-        await socket.ConnectAsync(new Uri($"{ProxyUrl.Replace("http", "ws")}/ide/noord/api/kernels/channels"), TestContext.Current.CancellationToken);
+        await socket.ConnectAsync(new Uri($"{ProxyUrl.Replace("http", "ws")}/ide/demo/noord/api/kernels/channels"), TestContext.Current.CancellationToken);
 
         Assert.Equal($"auth=token {Token}", await ReceiveTextAsync(socket));
         await socket.SendAsync(Encoding.UTF8.GetBytes("execute_request"), WebSocketMessageType.Text, true, TestContext.Current.CancellationToken);
@@ -208,7 +208,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         socket.Options.SetRequestHeader("Origin", "http://evil.example");
 
         await Assert.ThrowsAsync<WebSocketException>(() =>
-            socket.ConnectAsync(new Uri($"{ProxyUrl.Replace("http", "ws")}/ide/noord/api/kernels/channels"), TestContext.Current.CancellationToken));
+            socket.ConnectAsync(new Uri($"{ProxyUrl.Replace("http", "ws")}/ide/demo/noord/api/kernels/channels"), TestContext.Current.CancellationToken));
         Assert.Equal(0, _jupyterRequests);
     }
 
@@ -218,7 +218,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         _sessions.Remove("noord");
         using var client = ClientAs("noord");
 
-        using var response = await client.GetAsync("/ide/noord/tree", TestContext.Current.CancellationToken);
+        using var response = await client.GetAsync("/ide/demo/noord/tree", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("sandbox is not running", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
@@ -231,10 +231,10 @@ public sealed class IdeProxyTests : IAsyncLifetime
         await elsewhere.StartAsync(TestContext.Current.CancellationToken);
         var link = Path.Combine(_folder, "link.sock");
         File.CreateSymbolicLink(link, Path.Combine(_folder, "host-service.sock"));
-        _sessions["noord"] = new IdeSession("noord", link, CurrentUid, Token);
+        _sessions["noord"] = new IdeSession("demo", "noord", link, CurrentUid, Token);
         using var client = ClientAs("noord");
 
-        using var response = await client.GetAsync("/ide/noord/api/echo", TestContext.Current.CancellationToken);
+        using var response = await client.GetAsync("/ide/demo/noord/api/echo", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal(0, _jupyterRequests);
@@ -257,7 +257,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
 
     private sealed class SessionDirectory(Dictionary<string, IdeSession> sessions) : IIdeSessionDirectory
     {
-        public IdeSession? Find(string teamSlug) => sessions.GetValueOrDefault(teamSlug);
+        public IdeSession? Find(string eventSlug, string teamSlug) => eventSlug == "demo" ? sessions.GetValueOrDefault(teamSlug) : null;
     }
 
     /// <summary>Test sign-in: the team named in a request header, standing in for the host's cookie sign-in.</summary>
@@ -270,7 +270,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         {
             var team = Request.Headers[Header].ToString();
             if (team.Length == 0) return Task.FromResult(AuthenticateResult.NoResult());
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, $"member-of-{team}"), new Claim(IdeAccess.TeamClaim, team)], "test");
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, $"member-of-{team}"), new Claim(IdeAccess.TeamClaim, IdeAccess.TeamClaimValue("demo", team))], "test");
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), "test")));
         }
     }

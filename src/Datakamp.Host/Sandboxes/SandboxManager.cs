@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Datakamp.Data.Audit;
+using Datakamp.Data.Repositories;
+using Datakamp.Docker;
+using Datakamp.Domain.Audit;
+using Datakamp.Domain.Sandboxes;
+using Datakamp.Host.Ide;
+using Datakamp.Host.Options;
+using Datakamp.Host.Startup;
+using Microsoft.Extensions.Options;
+
+namespace Datakamp.Host.Sandboxes;
+
+/// <summary>
+/// Brings each team's sandbox to its desired state. Every operation asks the engine first and acts
+/// only on the difference, so it is idempotent: the reconciler and a person may call it for the same
+/// team at once (operations on one team are serialised). The desired state lives in PostgreSQL; the
+/// actual state is only ever read from the engine.
+/// </summary>
+public sealed class SandboxManager(
+    IContainerEngine engine,
+    Database database,
+    IdeSessionRegistry ideSessions,
+    IdeConnections ideConnections,
+    IOptions<SandboxOptions> sandboxOptions,
+    IOptions<StorageOptions> storageOptions,
+    ILogger<SandboxManager> logger)
+{
+    private readonly ConcurrentDictionary<long, SemaphoreSlim> _teamLocks = new();
+    private string? _installation;
+
+    private SandboxOptions Options => sandboxOptions.Value;
+    private SandboxRepository Sandboxes => new(database.DataSource);
+
+    /// <summary>Wants the team's sandbox running, starts it, and waits until its IDE answers.</summary>
+    public async Task<SandboxStatus> StartAsync(long teamId, string actor, CancellationToken cancellationToken)
+    {
+        var record = await GetOrCreateRecordAsync(teamId, cancellationToken);
+        await Sandboxes.SetDesiredStateAsync(teamId, SandboxDesiredState.Running, cancellationToken);
+        var status = await BringToDesiredStateAsync(record with { DesiredState = SandboxDesiredState.Running }, cancellationToken);
+        await WaitUntilIdeAnswersAsync(record, cancellationToken);
+        await AuditAsync(actor, AuditActions.SandboxStarted, record, new { image = await ImageForAsync(record, cancellationToken), container = status.ContainerId }, cancellationToken);
+        return status;
+    }
+
+    /// <summary>Wants the team's sandbox stopped and stops it (the workspace stays).</summary>
+    public async Task<SandboxStatus> StopAsync(long teamId, string actor, CancellationToken cancellationToken)
+    {
+        var record = await GetOrCreateRecordAsync(teamId, cancellationToken);
+        await Sandboxes.SetDesiredStateAsync(teamId, SandboxDesiredState.Stopped, cancellationToken);
+        var status = await BringToDesiredStateAsync(record with { DesiredState = SandboxDesiredState.Stopped }, cancellationToken);
+        await AuditAsync(actor, AuditActions.SandboxStopped, record, new { reason = "requested" }, cancellationToken);
+        return status;
+    }
+
+    /// <summary>A new container (and IDE token) on the same workspace; it runs if the sandbox is wanted running.</summary>
+    public async Task<SandboxStatus> ResetAsync(long teamId, string actor, CancellationToken cancellationToken)
+    {
+        var record = await GetOrCreateRecordAsync(teamId, cancellationToken);
+        await WithTeamLockAsync(teamId, async () =>
+        {
+            ideSessions.Remove(record.EventSlug.Value, record.TeamSlug.Value);
+            await engine.RemoveContainerAsync(record.ContainerName, force: true, removeVolumes: true, cancellationToken);
+            await Sandboxes.BeginNewGenerationAsync(teamId, NewToken(), cancellationToken);
+            return 0;
+        });
+        await AuditAsync(actor, AuditActions.SandboxStopped, record, new { reason = "reset" }, cancellationToken);
+        var fresh = (await Sandboxes.FindAsync(teamId, cancellationToken))!;
+        var status = await BringToDesiredStateAsync(fresh, cancellationToken);
+        if (fresh.DesiredState == SandboxDesiredState.Running)
+        {
+            await WaitUntilIdeAnswersAsync(fresh, cancellationToken);
+            await AuditAsync(actor, AuditActions.SandboxStarted, fresh, new { reason = "reset", container = status.ContainerId }, cancellationToken);
+        }
+        return status;
+    }
+
+    public async Task<SandboxStatus> GetStatusAsync(SandboxRecord record, CancellationToken cancellationToken) =>
+        ToStatus(record, await engine.InspectContainerAsync(record.ContainerName, cancellationToken));
+
+    /// <summary>
+    /// Makes the engine match the record: creates, recreates (when the plan changed, e.g. a new grant)
+    /// or starts the container, or stops it. Used by the operations above and by the reconciler.
+    /// </summary>
+    public Task<SandboxStatus> BringToDesiredStateAsync(SandboxRecord record, CancellationToken cancellationToken) =>
+        WithTeamLockAsync(record.TeamId, async () =>
+        {
+            try
+            {
+                var status = record.DesiredState == SandboxDesiredState.Running
+                    ? await EnsureRunningAsync(record, cancellationToken)
+                    : await EnsureStoppedAsync(record, cancellationToken);
+                await Sandboxes.RecordOutcomeAsync(record.TeamId, status.ContainerId, null, cancellationToken);
+                return status with { LastError = null };
+            }
+            catch (Exception e) when (e is SandboxException or DockerApiException or DockerTimeoutException)
+            {
+                var reason = e is SandboxException ? e.Message : $"the Docker engine refused: {e.Message}";
+                await Sandboxes.RecordOutcomeAsync(record.TeamId, record.ContainerId, reason, CancellationToken.None);
+                throw e as SandboxException ?? new SandboxException(reason, e);
+            }
+        });
+
+    private async Task<SandboxStatus> EnsureRunningAsync(SandboxRecord record, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(record, cancellationToken);
+        var spec = SandboxSpecBuilder.Build(plan);
+        var current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
+
+        if (current is not null && current.Config?.Labels?.GetValueOrDefault(SandboxSpecBuilder.SpecLabel) != spec.Labels![SandboxSpecBuilder.SpecLabel])
+        {
+            logger.LogInformation("Sandbox {Event}/{Team}: its plan changed (image, limits or grants); replacing the container, keeping the workspace", record.EventSlug, record.TeamSlug);
+            ideSessions.Remove(record.EventSlug.Value, record.TeamSlug.Value);
+            await engine.RemoveContainerAsync(record.ContainerName, force: true, removeVolumes: true, cancellationToken);
+            current = null;
+        }
+
+        if (current is null)
+        {
+            if (await engine.InspectImageAsync(plan.Image, cancellationToken) is null)
+                throw new SandboxException($"the analysis image '{plan.Image}' is not on this machine's Docker engine; build it with 'bash scripts/setup', or choose another image for the event.");
+            foreach (var file in plan.Data.Where(file => !File.Exists(file.HostPath)))
+                throw new SandboxException($"dataset '{file.DatasetName}': its microdata file {file.HostPath} is missing on the host; restore it or revoke the grant.");
+            plan.Folders.Prepare(plan.Uid, plan.Gid);
+            plan.Folders.RemoveStaleSocket();
+            try
+            {
+                await engine.CreateContainerAsync(spec, cancellationToken);
+            }
+            catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Someone created it between our inspect and create (another host process): use theirs if it is current.
+                logger.LogInformation("Sandbox {Event}/{Team}: container appeared meanwhile ({Reason})", record.EventSlug, record.TeamSlug, e.EngineMessage);
+            }
+            current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
+        }
+
+        if (current is { State.Running: false })
+        {
+            plan.Folders.Prepare(plan.Uid, plan.Gid);
+            plan.Folders.RemoveStaleSocket();
+            await engine.StartContainerAsync(record.ContainerName, cancellationToken);
+            current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
+        }
+
+        ideSessions.Register(new IdeSession(record.EventSlug.Value, record.TeamSlug.Value, plan.Folders.JupyterSocket, (uint)plan.Uid, record.IdeToken));
+        return ToStatus(record, current);
+    }
+
+    private async Task<SandboxStatus> EnsureStoppedAsync(SandboxRecord record, CancellationToken cancellationToken)
+    {
+        ideSessions.Remove(record.EventSlug.Value, record.TeamSlug.Value);
+        var current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
+        if (current is { State.Running: true })
+        {
+            await engine.StopContainerAsync(record.ContainerName, TimeSpan.FromSeconds(Options.StopGraceSeconds), cancellationToken);
+            current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
+        }
+        return ToStatus(record, current);
+    }
+
+    /// <summary>Polls until Jupyter answers through the team's socket; fails with the reason when the container dies or time runs out.</summary>
+    private async Task WaitUntilIdeAnswersAsync(SandboxRecord record, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(Options.ReadyTimeoutSeconds);
+        while (true)
+        {
+            var current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
+            if (current is null || !current.State.Running)
+                throw await DiedAsync(record, current, cancellationToken);
+            var session = ideSessions.Find(record.EventSlug.Value, record.TeamSlug.Value);
+            if (session is not null && await IdeAnswersAsync(session, cancellationToken)) return;
+            if (DateTime.UtcNow > deadline)
+                throw new SandboxException($"the IDE of {record.EventSlug}/{record.TeamSlug} did not answer within {Options.ReadyTimeoutSeconds} s; staff can see the sandbox's log.");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private async Task<bool> IdeAnswersAsync(IdeSession session, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://localhost{session.BasePath}api/status");
+        request.Headers.TryAddWithoutValidation("Authorization", $"token {session.Token}");
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            using var response = await ideConnections.For(session).SendAsync(request, timeout.Token);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task<SandboxException> DiedAsync(SandboxRecord record, ContainerInspect? current, CancellationToken cancellationToken)
+    {
+        if (current is null) return new SandboxException($"the sandbox of {record.EventSlug}/{record.TeamSlug} disappeared while it was starting.");
+        var why = current.State.OOMKilled
+            ? $"it ran out of memory (limit {await MemoryLimitTextAsync(record, cancellationToken)})"
+            : $"it stopped with exit code {current.State.ExitCode}";
+        var logs = await engine.GetContainerLogsAsync(record.ContainerName, new LogsOptions { Tail = 3, MaxBytes = 2048 }, cancellationToken);
+        var lastLine = (logs.StderrText + "\n" + logs.StdoutText).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        return new SandboxException($"the sandbox of {record.EventSlug}/{record.TeamSlug} did not start: {why}{(lastLine is null ? "" : $"; last output: {lastLine}")}.");
+    }
+
+    private async Task<string> MemoryLimitTextAsync(SandboxRecord record, CancellationToken cancellationToken) =>
+        $"{(await PlanAsync(record, cancellationToken)).Limits.MemoryBytes / (1024 * 1024)} MB";
+
+    private async Task<SandboxPlan> PlanAsync(SandboxRecord record, CancellationToken cancellationToken)
+    {
+        var settings = await new EventRepository(database.DataSource).GetSandboxSettingsAsync(record.EventId, cancellationToken);
+        var granted = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(record.TeamId, cancellationToken);
+        var memoryMb = settings.MemoryMb ?? Options.MemoryMb;
+        return new SandboxPlan(
+            await InstallationAsync(cancellationToken), record.EventSlug.Value, record.TeamSlug.Value, record.ContainerName,
+            settings.Image ?? Options.Image, record.IdeToken, record.Generation,
+            new SandboxLimits(memoryMb * 1024L * 1024, (double)(settings.Cpus ?? (decimal)Options.Cpus), settings.Pids ?? Options.PidsLimit, Options.TmpMb * 1024L * 1024),
+            SandboxFolders.For(storageOptions.Value.ResolvedStateDirectory, record.EventSlug.Value, record.TeamSlug.Value),
+            granted.Select(dataset => new GrantedDataFile(dataset.Name, dataset.FilePath)).ToList(),
+            Options.SandboxUid, Options.SandboxGid);
+    }
+
+    private async Task<string> ImageForAsync(SandboxRecord record, CancellationToken cancellationToken) =>
+        (await new EventRepository(database.DataSource).GetSandboxSettingsAsync(record.EventId, cancellationToken)).Image ?? Options.Image;
+
+    private async Task<SandboxRecord> GetOrCreateRecordAsync(long teamId, CancellationToken cancellationToken)
+    {
+        var existing = await Sandboxes.FindAsync(teamId, cancellationToken);
+        if (existing is not null) return existing;
+        var team = await new EventRepository(database.DataSource).FindTeamAsync(teamId, cancellationToken)
+                   ?? throw new SandboxException($"there is no team with id {teamId}.");
+        var eventSlug = (await new EventRepository(database.DataSource).FindEventByIdAsync(team.EventId, cancellationToken))!.Slug;
+        var name = $"datakamp-{await InstallationAsync(cancellationToken)}-{eventSlug}-{team.Slug}";
+        return await Sandboxes.GetOrCreateAsync(teamId, name, NewToken(), cancellationToken);
+    }
+
+    public async Task<string> InstallationAsync(CancellationToken cancellationToken) =>
+        _installation ??= await Sandboxes.GetInstallationIdAsync(cancellationToken);
+
+    private async Task<T> WithTeamLockAsync<T>(long teamId, Func<Task<T>> action)
+    {
+        var gate = _teamLocks.GetOrAdd(teamId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
+        try { return await action(); }
+        finally { gate.Release(); }
+    }
+
+    private Task AuditAsync(string actor, string action, SandboxRecord record, object details, CancellationToken cancellationToken) =>
+        new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, action, "sandbox", $"{record.EventSlug}/{record.TeamSlug}",
+            record.EventId, record.TeamId, DetailsJson: JsonSerializer.Serialize(details)), cancellationToken);
+
+    private static SandboxStatus ToStatus(SandboxRecord record, ContainerInspect? current) => new(
+        record.EventSlug.Value, record.TeamSlug.Value, record.DesiredState,
+        current?.State.Status ?? SandboxStatus.Missing, current?.State.Running ?? false,
+        current is { State.Running: false } ? current.State.ExitCode : null, current?.State.OOMKilled ?? false, current?.Id, record.LastError);
+
+    /// <summary>24 random bytes as 48 hex characters: the Jupyter token of one sandbox generation.</summary>
+    private static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+}

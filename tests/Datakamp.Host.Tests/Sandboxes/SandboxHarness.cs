@@ -1,0 +1,105 @@
+using Dapper;
+using Datakamp.Data.Repositories;
+using Datakamp.Docker;
+using Datakamp.Domain;
+using Datakamp.Domain.Datasets;
+using Datakamp.Domain.Events;
+using Datakamp.Host.Ide;
+using Datakamp.Host.Options;
+using Datakamp.Host.Sandboxes;
+using Datakamp.Host.Startup;
+using Datakamp.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Datakamp.Host.Tests.Sandboxes;
+
+/// <summary>
+/// The real sandbox manager against the real engine, the real analysis image and a real migrated
+/// database: an event with teams A and B, and a persons dataset granted to A only.
+/// </summary>
+internal sealed class SandboxHarness : IAsyncDisposable
+{
+    public const string Image = "datakamp/python:bookworm";
+    private static int _counter;
+
+    private SandboxHarness(NpgsqlDataSource db, ScratchStateDirectory state, DockerEngineClient engine, Event dk, Team a, Team b, string dataFile)
+    {
+        Db = db;
+        State = state;
+        Engine = engine;
+        Event = dk;
+        TeamA = a;
+        TeamB = b;
+        DataFile = dataFile;
+        var database = new Database();
+        database.Open(db, new Datakamp.Data.Migrator(db, Datakamp.Data.Migration.Embedded, NullLogger<Datakamp.Data.Migrator>.Instance));
+        Registry = new IdeSessionRegistry();
+        Manager = new SandboxManager(engine, database, Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options),
+            Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = state.Path }), NullLogger<SandboxManager>.Instance);
+        Reconciler = new SandboxReconciler(Manager, database, engine, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<SandboxReconciler>.Instance);
+    }
+
+    public NpgsqlDataSource Db { get; }
+    public ScratchStateDirectory State { get; }
+    public DockerEngineClient Engine { get; }
+    public Event Event { get; }
+    public Team TeamA { get; }
+    public Team TeamB { get; }
+    public string DataFile { get; }
+    public IdeSessionRegistry Registry { get; }
+    public IdeConnections Connections { get; } = new();
+    public SandboxManager Manager { get; }
+    public SandboxReconciler Reconciler { get; }
+    public SandboxOptions Options { get; } = new() { MemoryMb = 768, Cpus = 0.5, PidsLimit = 256, TmpMb = 64, ReadyTimeoutSeconds = 60 };
+
+    public static async Task<SandboxHarness> StartAsync(PostgresFixture postgres, DockerFixture docker)
+    {
+        docker.Require();
+        TestEnvironment.RequireOrSkip(await docker.Engine.InspectImageAsync(Image, CancellationToken.None) is null
+            ? $"the analysis image {Image} is not built (bash scripts/setup builds it)" : null);
+        var db = await postgres.CreateMigratedDatabaseAsync("sandboxes");
+        var state = new ScratchStateDirectory();
+        var events = new EventRepository(db);
+        var n = Interlocked.Increment(ref _counter);
+        var dk = await events.CreateEventAsync(Slug.Parse($"sbx{n}", "event"), "Sandbox test", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 24), CancellationToken.None);
+        var a = await events.CreateTeamAsync(dk.Id, Slug.Parse("a", "team"), "Team A", CancellationToken.None);
+        var b = await events.CreateTeamAsync(dk.Id, Slug.Parse("b", "team"), "Team B", CancellationToken.None);
+
+        var dataFile = Path.Combine(state.Path, "persons.csv");
+        await File.WriteAllTextAsync(dataFile, "person_id,income\nP1,100\nP2,200\n");
+        // Writable by everyone on the host, so that only the read-only bind can stop a sandbox from writing it.
+        File.SetUnixFileMode(dataFile, (UnixFileMode)0b110_110_110);
+        var datasets = new DatasetRepository(db);
+        var persons = await datasets.RegisterAsync(new Dataset(0, dk.Id, "persons", "", dataFile, new string('a', 64), 30, ["person_id", "income"], "person_id", "cbs-persons"), CancellationToken.None);
+        await datasets.GrantAsync(new DatasetGrant(persons.Id, a.Id, "test", "staff:test", DateTimeOffset.UtcNow), CancellationToken.None);
+        return new SandboxHarness(db, state, new DockerEngineClient(new DockerEngineOptions()), dk, a, b, dataFile);
+    }
+
+    public async Task SetEventImageAsync(string image)
+    {
+        await using var connection = await Db.OpenConnectionAsync();
+        await connection.ExecuteAsync("UPDATE events SET sandbox_image = @image WHERE id = @id", new { image, id = Event.Id });
+    }
+
+    public async Task<string> ContainerNameAsync(Team team) =>
+        (await new SandboxRepository(Db).FindAsync(team.Id, CancellationToken.None))!.ContainerName;
+
+    /// <summary>Runs a command in the team's sandbox as the sandbox user and returns (exit code, stdout+stderr).</summary>
+    public async Task<(long ExitCode, string Output)> ExecAsync(Team team, params string[] command)
+    {
+        var result = await Engine.ExecAsync(await ContainerNameAsync(team), new ExecSpec { Cmd = command }, CancellationToken.None);
+        return (result.ExitCode, result.Output.StdoutText + result.Output.StderrText);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var installation = await Manager.InstallationAsync(CancellationToken.None);
+        foreach (var container in await Engine.ListContainersAsync([$"{SandboxSpecBuilder.InstallationLabel}={installation}"], CancellationToken.None))
+            await Engine.RemoveContainerAsync(container.Id, force: true, removeVolumes: true, CancellationToken.None);
+        Connections.Dispose();
+        Engine.Dispose();
+        await Db.DisposeAsync();
+        State.Dispose();
+    }
+}
