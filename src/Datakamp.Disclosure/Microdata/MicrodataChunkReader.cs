@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
@@ -16,16 +15,19 @@ namespace Datakamp.Disclosure.Microdata;
 internal sealed class MicrodataChunkReader : IDisposable
 {
     /// <summary>Chunk size: large enough that per-chunk overhead vanishes, small enough to keep both cores busy.</summary>
-    public const int ChunkSize = 1 << 20;
+    public const int ChunkSize = 1 << 19;
     private const int MaxChunkBytes = 64 * 1024 * 1024;
 
     private readonly BlockingCollection<MicrodataChunk> _chunks;
+    // Our own pool of chunk buffers: they are rented on the reader thread and returned on another, which
+    // the shared ArrayPool does not cache well, and every miss would be a chunk of large-object garbage.
+    private readonly ConcurrentQueue<byte[]> _free = new();
     private readonly CancellationTokenSource _cts;
     private readonly Task _producer;
     private byte[]? _hash;
     private Exception? _error;
 
-    public MicrodataChunkReader(Stream source, IProgress<long>? progress, CancellationToken cancellationToken, int queueLength = 4)
+    public MicrodataChunkReader(Stream source, IProgress<long>? progress, CancellationToken cancellationToken, int queueLength = 3)
     {
         _chunks = new BlockingCollection<MicrodataChunk>(boundedCapacity: queueLength);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -61,7 +63,7 @@ internal sealed class MicrodataChunkReader : IDisposable
             var eof = false;
             while (!eof)
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(ChunkSize, carryLength * 2));
+                var buffer = Rent(Math.Max(ChunkSize, carryLength * 2));
                 carry.AsSpan(0, carryLength).CopyTo(buffer);
                 var filled = carryLength;
                 while (filled < buffer.Length)
@@ -80,12 +82,12 @@ internal sealed class MicrodataChunkReader : IDisposable
                     // One record longer than the buffer: read on with a larger one.
                     carry = buffer.AsSpan(0, filled).ToArray();
                     carryLength = filled;
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Return(buffer);
                     continue;
                 }
                 carryLength = filled - cut;
                 carry = carryLength == 0 ? [] : buffer.AsSpan(cut, carryLength).ToArray();
-                if (cut == 0) ArrayPool<byte>.Shared.Return(buffer);
+                if (cut == 0) Return(buffer);
                 else
                 {
                     _chunks.Add(new MicrodataChunk(buffer, cut, line), token);
@@ -98,8 +100,15 @@ internal sealed class MicrodataChunkReader : IDisposable
         finally { _chunks.CompleteAdding(); }
     }
 
-    /// <summary>Gives a parsed chunk's buffer back for reuse (buffers are pooled, the file is not held in memory).</summary>
-    public static void Return(MicrodataChunk chunk) => ArrayPool<byte>.Shared.Return(chunk.Buffer);
+    /// <summary>Gives a parsed chunk's buffer back for reuse, so memory stays at the chunks in flight.</summary>
+    public void Return(MicrodataChunk chunk) => Return(chunk.Buffer);
+
+    private void Return(byte[] buffer)
+    {
+        if (buffer.Length == ChunkSize) _free.Enqueue(buffer);
+    }
+
+    private byte[] Rent(int size) => size == ChunkSize && _free.TryDequeue(out var buffer) ? buffer : new byte[size];
 
     /// <summary>Index just after the last newline outside quotes, or -1 when there is none.</summary>
     internal static int LastRecordEnd(ReadOnlySpan<byte> data)

@@ -6,7 +6,8 @@ namespace Datakamp.Disclosure.Microdata;
 /// <summary>
 /// Gives every distinct unit id (person, household, enterprise) a dense integer code, so several rows of
 /// one unit become one contributor. Built for millions of units in little memory: an open-addressing
-/// table of codes (4 bytes a slot, at most 70% full) over one 8-byte key per unit (<see cref="UnitKey"/>);
+/// table of codes (4 bytes a slot, 47-70% full: it grows by half, not double) over one 8-byte key per unit
+/// (<see cref="UnitKey"/>);
 /// ids that cannot be packed are kept once as UTF-8 in large pages and their key points there.
 /// Roughly 16-20 bytes per unit instead of a string and a dictionary entry (~70 bytes).
 /// </summary>
@@ -17,15 +18,13 @@ internal sealed class UnitRegistry
     private readonly List<byte[]> _textPages = [];
     private int _textPageUsed = TextPageSize;
     private int[] _slots = new int[1024];   // code + 1; 0 = empty
-    private int _shift = 64 - 10;
 
     public int Count { get; private set; }
 
     /// <summary>The code of the unit with packed key <paramref name="key"/> (see <see cref="UnitKey.TryPack"/>).</summary>
     public int GetOrAdd(ulong key)
     {
-        var mask = _slots.Length - 1;
-        for (var i = Slot(key); ; i = (i + 1) & mask)
+        for (var i = Slot(key); ; i = Next(i))
         {
             var code = _slots[i] - 1;
             if (code < 0) return Add(i, key);
@@ -37,8 +36,7 @@ internal sealed class UnitRegistry
     public int GetOrAdd(ReadOnlySpan<byte> id)
     {
         var hash = TextHash(id);
-        var mask = _slots.Length - 1;
-        for (var i = Slot(hash); ; i = (i + 1) & mask)
+        for (var i = Slot(hash); ; i = Next(i))
         {
             var code = _slots[i] - 1;
             if (code < 0) return Add(i, UnitKey.TextFlag | StoreText(id));
@@ -66,21 +64,21 @@ internal sealed class UnitRegistry
 
     private void Grow()
     {
-        _slots = new int[_slots.Length * 2];
-        _shift--;
-        var mask = _slots.Length - 1;
+        _slots = new int[_slots.Length / 2 * 3];
         for (var code = 0; code < Count; code++)
         {
             var i = Slot(HashOf(_keys[code]));
-            while (_slots[i] != 0) i = (i + 1) & mask;
+            while (_slots[i] != 0) i = Next(i);
             _slots[i] = code + 1;
         }
     }
 
     private ulong HashOf(ulong key) => (key & UnitKey.TextFlag) != 0 ? TextHash(Text(key)) : key;
 
-    // Fibonacci hashing: the top bits of key × 2^64/φ spread sequential ids evenly over the table.
-    private int Slot(ulong hash) => (int)((hash * 0x9E3779B97F4A7C15UL) >> _shift);
+    // Fibonacci hashing (key × 2^64/φ spreads sequential ids evenly), then its top 32 bits scaled to the table size.
+    private int Slot(ulong hash) => (int)(((hash * 0x9E3779B97F4A7C15UL) >> 32) * (ulong)_slots.Length >> 32);
+
+    private int Next(int slot) => slot + 1 == _slots.Length ? 0 : slot + 1;
 
     private static ulong TextHash(ReadOnlySpan<byte> id)
     {

@@ -10,11 +10,11 @@ namespace Datakamp.Disclosure.Tables;
 /// </summary>
 internal static class ChunkParser
 {
-    /// <summary>Parses the remaining records of <paramref name="csv"/>, which holds one loaded chunk.</summary>
+    /// <summary>Parses the remaining records of <paramref name="csv"/>, which holds one loaded chunk, into <paramref name="chunk"/> (or a larger copy).</summary>
     public static ParsedChunk Parse(CsvReader csv, int fieldCount, IReadOnlyList<TablePlan> plans, IReadOnlyList<int> unitFields,
-        int[] unitColumnOfTable, int expectedRecords)
+        int[] unitColumnOfTable, ParsedChunk chunk)
     {
-        var chunk = new ParsedChunk(Math.Max(expectedRecords, 16), plans.Count, unitFields.Count, plans.Select(p => p.DimensionFields.Length).ToArray());
+        chunk.Reset();
         var dead = new bool[plans.Count];
         var unitNeeded = new bool[unitFields.Count];
         var n = 0;
@@ -34,7 +34,9 @@ internal static class ChunkParser
                     {
                         try
                         {
-                            leaf = plans[t].Read(csv, chunk.Categories[t], out chunk.Values[t][n], out chunk.Weights[t][n]);
+                            leaf = plans[t].Read(csv, chunk.Categories[t], out var value, out var weight);
+                            if (chunk.Values[t].Length > 0) chunk.Values[t][n] = value;
+                            if (chunk.Weights[t].Length > 0) chunk.Weights[t][n] = weight;
                             if (leaf >= 0) unitNeeded[unitColumnOfTable[t]] = true;
                         }
                         catch (DisclosureInputException e)
@@ -79,9 +81,13 @@ internal static class ChunkParser
         return 0;
     }
 
+    /// <summary>A new empty chunk for these tables.</summary>
+    public static ParsedChunk Create(IReadOnlyList<TablePlan> plans, int unitColumns, int capacity) =>
+        new(capacity, unitColumns, plans);
+
     private static ParsedChunk Grow(ParsedChunk old, IReadOnlyList<TablePlan> plans, int unitColumns)
     {
-        var bigger = new ParsedChunk(old.Lines.Length * 2, plans.Count, unitColumns, plans.Select(p => p.DimensionFields.Length).ToArray());
+        var bigger = Create(plans, unitColumns, old.Lines.Length * 2);
         old.Lines.CopyTo(bigger.Lines, 0);
         for (var u = 0; u < unitColumns; u++) old.UnitKeys[u].CopyTo(bigger.UnitKeys[u], 0);
         for (var t = 0; t < plans.Count; t++)

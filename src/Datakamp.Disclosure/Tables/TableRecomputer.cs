@@ -80,12 +80,15 @@ public static class TableRecomputer
         var unitFields = plans.Select(p => p.UnitField).Distinct().ToArray();
         var unitColumnOf = plans.Select(p => Array.IndexOf(unitFields, p.UnitField)).ToArray();
         var registries = unitFields.Select(_ => new UnitRegistry()).ToArray();
-        var expected = 1 << 14;
+        // Parsed chunks are reused: after the first few, parsing allocates next to nothing.
+        var free = new System.Collections.Concurrent.ConcurrentQueue<ParsedChunk>();
+        ParsedChunk Rent() => free.TryDequeue(out var c) ? c : ChunkParser.Create(plans, unitFields.Length, 1 << 13);
 
         // Parse ahead on the thread pool, a few chunks per core, and add the results in file order.
         var pending = new Queue<(Task<ParsedChunk> Parsed, MicrodataChunk Chunk)>();
-        pending.Enqueue((Task.Run(() => ChunkParser.Parse(headerReader, fieldCount, plans, unitFields, unitColumnOf, expected), ct), first));
-        var maxPending = Environment.ProcessorCount * 2;
+        var firstTarget = Rent();
+        pending.Enqueue((Task.Run(() => ChunkParser.Parse(headerReader, fieldCount, plans, unitFields, unitColumnOf, firstTarget), ct), first));
+        var maxPending = Environment.ProcessorCount + 2;
         var more = first.Length > 0;
         long rowsRead = 0;
         while (pending.Count > 0)
@@ -94,22 +97,22 @@ public static class TableRecomputer
             {
                 var next = chunks.Next();
                 if (next is null) { more = false; break; }
-                var size = expected;
+                var target = Rent();
                 pending.Enqueue((Task.Run(() =>
                 {
                     var csv = new CsvReader(fileName, delimiter);
                     csv.Load(next);
-                    return ChunkParser.Parse(csv, fieldCount, plans, unitFields, unitColumnOf, size);
+                    return ChunkParser.Parse(csv, fieldCount, plans, unitFields, unitColumnOf, target);
                 }, ct), next));
             }
             var (task, raw) = pending.Dequeue();
             var parsed = task.GetAwaiter().GetResult();
-            if (raw.Length > 0) MicrodataChunkReader.Return(raw);
+            if (raw.Length > 0) chunks.Return(raw);
             ct.ThrowIfCancellationRequested();
-            expected = Math.Max(expected, parsed.Records + parsed.Records / 4);
             rowsRead += parsed.Records;
             AddChunk(parsed, runs, unitColumnOf, registries);
             if (parsed.Errors.Count > 0 && parsed.Errors[^1].Table < 0) throw parsed.Errors[^1].Error;
+            free.Enqueue(parsed);
             if (runs.All(r => !r.Live)) return;
         }
         if (rowsRead == 0) throw new DisclosureInputException(fileName, null, "the dataset has no data rows; nothing can be checked");

@@ -61,7 +61,7 @@ internal sealed class TableRun
                 inner = Aggregator.InnerCell(ToTableCodes(chunk, table, record, leaf));
                 _innerOfLocalLeaf.Add(leaf, inner);
             }
-            if (!Aggregator.Add(unit, inner, chunk.Values[table][record], chunk.Weights[table][record]))
+            if (!Aggregator.Add(unit, inner, chunk.Value(table, record), chunk.Weight(table, record)))
                 throw new DisclosureInputException(_fileName, chunk.Lines[record],
                     $"unit '{CsvReader.Cut(units.Describe(unit))}' has a different weight than on an earlier row; a unit must have one weight");
             RowsUsed++;
