@@ -9,10 +9,11 @@ using Datakamp.Disclosure.Verdicts;
 namespace Datakamp.Disclosure;
 
 /// <summary>
-/// Entry point: pre-screens each submitted table, recomputes it from the microdata, runs the policy's
-/// rules per cell, marks primary suppression, compares with the submitted file and returns a verdict.
-/// Fail closed: an input error in one table fails that table with its message (the others are still
-/// checked); no table at all, or a microdata file that changed between passes, fails the verdict.
+/// Entry point: pre-screens each submitted table, recomputes all of them from the microdata in one pass
+/// (so linked tables come from the same bytes, and the verdict's SHA-256 is of exactly those bytes), runs
+/// the policy's rules per cell, marks primary suppression, compares with the submitted file and returns a
+/// verdict. Fail closed: an input error in one table fails that table with its message (the others are
+/// still checked); no table at all fails the verdict.
 /// </summary>
 public static class DisclosureChecker
 {
@@ -20,7 +21,9 @@ public static class DisclosureChecker
     public static async Task<VerdictDocument> CheckAsync(CheckRequest request, IProgress<long>? bytesRead = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await Task.Run(() => Check(request, bytesRead, cancellationToken), cancellationToken).ConfigureAwait(false);
+        // A dedicated thread: the pass waits on parser tasks in the thread pool and must not take a pool thread from them.
+        return await Task.Factory.StartNew(() => Check(request, bytesRead, cancellationToken), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
     }
 
     private static VerdictDocument Check(CheckRequest request, IProgress<long>? bytesRead, CancellationToken cancellationToken)
@@ -54,6 +57,9 @@ public static class DisclosureChecker
                 pass = new MicrodataPass(toRecompute.Select(i => new TableOutcome(request.Specs[i], null, error)).ToList(), null, 0);
             }
             sha = pass.Sha256;
+            // The per-unit state of the pass (tens of MB for millions of units) is garbage now: collect it
+            // before the verdict is built, so the verdict does not add to the pass's peak memory.
+            GC.Collect();
             for (var k = 0; k < toRecompute.Count; k++)
             {
                 var i = toRecompute[k];

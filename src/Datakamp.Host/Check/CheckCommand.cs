@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Json;
 using Datakamp.Disclosure;
 using Datakamp.Disclosure.Policies;
 using Datakamp.Disclosure.Specs;
@@ -73,7 +73,8 @@ internal static class CheckCommand
     private static async Task WriteVerdictAsync(string path, VerdictDocument verdict)
     {
         var temporary = path + ".partial";
-        await File.WriteAllTextAsync(temporary, VerdictJsonContext.Serialize(verdict), new UTF8Encoding(false));
+        await using (var stream = File.Create(temporary))
+            await JsonSerializer.SerializeAsync(stream, verdict, VerdictJsonContext.Default.VerdictDocument);   // streamed, not one large string
         File.Move(temporary, path, overwrite: true);
     }
 }
