@@ -6,11 +6,14 @@ namespace Datakamp.Disclosure;
 /// <summary>
 /// What to check: one microdata file (CSV, header row), the specs of the submitted tables, the policy,
 /// and where each submitted table is on disk, keyed by the spec's <c>file</c> value. The checker reads
-/// only these files.
+/// only these files. With <paramref name="RequireSubmittedFiles"/> false (a checker trying a spec before
+/// anything is submitted, <c>datakamp check</c> without <c>--submitted</c>), a spec whose file is not given
+/// is checked on the recomputation alone and the verdict says that nothing was compared.
 /// </summary>
 public sealed record CheckRequest(
     string MicrodataPath,
     IReadOnlyList<TableSpec> Specs,
     Policy Policy,
     IReadOnlyDictionary<string, string> SubmittedFiles,
-    char MicrodataDelimiter = ',');
+    char MicrodataDelimiter = ',',
+    bool RequireSubmittedFiles = true);

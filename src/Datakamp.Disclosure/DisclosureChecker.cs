@@ -9,80 +9,98 @@ using Datakamp.Disclosure.Verdicts;
 namespace Datakamp.Disclosure;
 
 /// <summary>
-/// Entry point: pre-screens each submitted table, recomputes it from the microdata, runs the policy's
-/// rules per cell, marks primary suppression, compares with the submitted file and returns a verdict.
-/// Fail closed: an input error in one table fails that table with its message (the others are still
-/// checked); no table at all, or a microdata file that changed between passes, fails the verdict.
+/// Entry point: pre-screens each submitted table, recomputes all of them from the microdata in one pass
+/// (so linked tables come from the same bytes, and the verdict's SHA-256 is of exactly those bytes), runs
+/// the policy's rules per cell, marks primary suppression, compares with the submitted file and returns a
+/// verdict. Fail closed: an input error in one table fails that table with its message (the others are
+/// still checked); no table at all fails the verdict.
 /// </summary>
 public static class DisclosureChecker
 {
-    /// <summary>Checks all tables of <paramref name="request"/>; <paramref name="bytesRead"/> reports microdata bytes read per pass.</summary>
+    /// <summary>Checks all tables of <paramref name="request"/> in one pass over the microdata; <paramref name="bytesRead"/> reports bytes read.</summary>
     public static async Task<VerdictDocument> CheckAsync(CheckRequest request, IProgress<long>? bytesRead = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // A dedicated thread: the pass waits on parser tasks in the thread pool and must not take a pool thread from them.
+        return await Task.Factory.StartNew(() => Check(request, bytesRead, cancellationToken), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    private static VerdictDocument Check(CheckRequest request, IProgress<long>? bytesRead, CancellationToken cancellationToken)
+    {
         var dataName = Path.GetFileName(request.MicrodataPath);
-        var files = new List<FileVerdict>();
+        var verdicts = new FileVerdict?[request.Specs.Count];
+
+        // Pre-screen every table first; only those that pass are recomputed, all in the same pass.
+        var toRecompute = new List<int>();
+        for (var i = 0; i < request.Specs.Count; i++)
+        {
+            try { PreScreenOne(request, request.Specs[i]); toRecompute.Add(i); }
+            catch (DisclosureInputException e) { verdicts[i] = Failed(request.Specs[i], e.Message); }
+        }
+
         string? sha = null;
         long? bytes = null;
-        var reasons = new List<string>();
-
-        foreach (var spec in request.Specs)
+        if (toRecompute.Count > 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            MicrodataPass pass;
             try
             {
-                var (verdict, hash, size) = await Task.Run(() => CheckOne(request, spec, bytesRead, cancellationToken), cancellationToken).ConfigureAwait(false);
-                if (sha is not null && hash != sha)
-                    throw new DisclosureInputException(dataName, null, "the microdata file changed while it was being checked");
-                sha = hash;
-                bytes = size;
-                files.Add(verdict);
+                using var source = new FileStream(request.MicrodataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                pass = TableRecomputer.RecomputeAll(source, dataName, toRecompute.Select(i => request.Specs[i]).ToList(),
+                    request.Policy, request.MicrodataDelimiter, bytesRead, cancellationToken);
+                bytes = source.Length;
             }
-            catch (DisclosureInputException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                files.Add(Failed(spec, e.Message));
+                var error = new DisclosureInputException(dataName, null, $"cannot read the microdata: {e.Message}");
+                pass = new MicrodataPass(toRecompute.Select(i => new TableOutcome(request.Specs[i], null, error)).ToList(), null, 0);
+            }
+            sha = pass.Sha256;
+            // The per-unit state of the pass (tens of MB for millions of units) is garbage now: collect it
+            // before the verdict is built, so the verdict does not add to the pass's peak memory.
+            GC.Collect();
+            for (var k = 0; k < toRecompute.Count; k++)
+            {
+                var i = toRecompute[k];
+                var outcome = pass.Tables[k];
+                try { verdicts[i] = outcome.Table is { } table ? Judge(request, request.Specs[i], table) : Failed(request.Specs[i], outcome.Error!.Message); }
+                catch (DisclosureInputException e) { verdicts[i] = Failed(request.Specs[i], e.Message); }
             }
         }
 
+        var files = verdicts.Select(v => v!).ToList();
+        var reasons = new List<string>();
         if (request.Specs.Count == 0) reasons.Add("No table was submitted with a spec; nothing was checked.");
         var status = request.Specs.Count == 0 ? CheckStatus.Fail : files.Aggregate(CheckStatus.Pass, (s, f) => s.Worst(f.Status));
         foreach (var f in files.Where(f => f.Status != CheckStatus.Pass))
             reasons.Add($"{f.File}: {f.Status.ToWord()}: {string.Join(" ", f.Reasons)}");
         if (status == CheckStatus.Pass) reasons.Add("Every cell of every table passed the policy's rules.");
         return new VerdictDocument(1, status, reasons, new PolicyReference(request.Policy.Name, request.Policy.Version),
-            new MicrodataReference(dataName, sha, bytes), files);
+            new MicrodataReference(dataName, sha, sha is null ? null : bytes), files);
     }
 
-    private static (FileVerdict Verdict, string Sha256, long Bytes) CheckOne(CheckRequest request, TableSpec spec, IProgress<long>? progress, CancellationToken ct)
+    private static void PreScreenOne(CheckRequest request, TableSpec spec)
     {
-        if (!request.SubmittedFiles.TryGetValue(spec.File, out var submittedPath))
+        if (request.SubmittedFiles.TryGetValue(spec.File, out var submittedPath))
+            PreScreen.Check(spec, submittedPath, request.Policy);
+        else if (request.RequireSubmittedFiles)
             throw spec.ErrorAt("file", $"the submitted file '{spec.File}' named by the spec was not submitted");
-        PreScreen.Check(spec, submittedPath, request.Policy);
+        else
+            PreScreen.CheckDimensions(spec, request.Policy);
+    }
 
-        RecomputedTable table;
-        string sha;
-        long size;
-        FileStream source;
-        try { source = new FileStream(request.MicrodataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DisclosureInputException(Path.GetFileName(request.MicrodataPath), null, $"cannot read the microdata: {e.Message}");
-        }
-        using (source)
-        using (var stream = new ReadAheadHashingStream(source, progress, ct))
-        {
-            table = TableRecomputer.Recompute(stream, Path.GetFileName(request.MicrodataPath), spec, request.Policy, request.MicrodataDelimiter, ct);
-            // Drain whatever follows (nothing for a well-formed CSV) so the hash covers the whole file.
-            var sink = new byte[1 << 16];
-            while (stream.Read(sink) > 0) { }
-            sha = stream.Sha256;
-            size = source.Length;
-        }
-
+    /// <summary>Rules, primary suppression and the comparison with the submitted file (when there is one) for one recomputed table.</summary>
+    private static FileVerdict Judge(CheckRequest request, TableSpec spec, RecomputedTable table)
+    {
         var assessments = PrimarySuppression.Assess(table, request.Policy);
-        IReadOnlyDictionary<int, (double? Value, long Line)> submitted;
-        using (var s = File.OpenRead(submittedPath))
+        var compared = request.SubmittedFiles.TryGetValue(spec.File, out var submittedPath);
+        IReadOnlyDictionary<int, (double? Value, long Line)> submitted = new Dictionary<int, (double? Value, long Line)>();
+        if (compared)
+        {
+            using var s = File.OpenRead(submittedPath!);
             submitted = SubmittedTable.Read(s, Path.GetFileName(spec.File), table, spec.Delimiter);
+        }
 
         var cells = new List<CellVerdict>(table.Cells.Count);
         var status = CheckStatus.Pass;
@@ -91,7 +109,8 @@ public static class DisclosureChecker
         {
             var cell = a.Cell;
             var present = submitted.TryGetValue(cell.Index, out var sub);
-            var cmp = CellComparison.Compare(present, sub.Value, cell.Evidence.Value, request.Policy.Comparison);
+            var cmp = compared ? CellComparison.Compare(present, sub.Value, cell.Evidence.Value, request.Policy.Comparison)
+                : CellComparison.NotCompared(cell.Evidence.Value);
             var rules = a.Findings.Select(f => new RuleVerdict(f.RuleId, f.Status, f.Message,
                 f.Numbers.ToDictionary(kv => kv.Key, kv => Finite(kv.Value)))).ToList();
             if (cmp.Message is not null)
@@ -119,6 +138,7 @@ public static class DisclosureChecker
         if (reviewing > 0) reasons.Add($"{reviewing} of {cells.Count} cells need review.");
         if (mismatches > 0) reasons.Add($"{mismatches} submitted values differ from the recomputation.");
         if (missing > 0) reasons.Add($"{missing} cells are missing from the submitted file.");
+        if (!compared) reasons.Add("No submitted file was given: the recomputed table was checked, no submitted values were compared.");
         if (table.RowsWithMissingCategory > 0)
             reasons.Add($"{table.RowsWithMissingCategory} matching rows have an empty dimension value and are in no cell.");
         if (spec.Dataset.StartsWith("workspace:", StringComparison.Ordinal))
@@ -131,7 +151,7 @@ public static class DisclosureChecker
         var verdict = new FileVerdict(spec.File, Path.GetFileName(spec.SourceFile), spec.Dataset, spec.Statistic.ToString(),
             table.Dimensions.Select(d => new DimensionVerdict(d.Column, d.Categories)).ToList(), table.HasMargins,
             status, reasons, table.RowsRead, table.RowsUsed, table.RowsWithMissingCategory, cells, relations);
-        return (verdict, sha, size);
+        return verdict;
     }
 
     private static FileVerdict Failed(TableSpec spec, string message) =>

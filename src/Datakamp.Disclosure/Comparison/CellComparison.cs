@@ -28,5 +28,8 @@ public sealed record CellComparison(double? Submitted, double? Recomputed, bool 
             $"The submitted value ({Show(submitted)}) differs from the value recomputed from the microdata ({Show(recomputed)}).");
     }
 
+    /// <summary>No submitted file was given: nothing to compare, so no finding.</summary>
+    public static CellComparison NotCompared(double? recomputed) => new(null, recomputed, false, CheckStatus.Pass, null);
+
     private static string Show(double? v) => v is { } x ? x.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "empty";
 }

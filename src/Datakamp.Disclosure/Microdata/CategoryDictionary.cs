@@ -45,6 +45,17 @@ internal sealed class CategoryDictionary
         }
     }
 
+    /// <summary>The code of <paramref name="name"/>, adding it when new.</summary>
+    public int GetOrAdd(string name, out bool added)
+    {
+        added = !_codes.TryGetValue(name, out var code);
+        if (!added) return code;
+        code = _names.Count;
+        _codes.Add(name, code);
+        _names.Add(name);
+        return code;
+    }
+
     /// <summary>Code of an existing category text, or -1.</summary>
     public int Find(string name) => _codes.TryGetValue(name, out var c) ? c : -1;
 

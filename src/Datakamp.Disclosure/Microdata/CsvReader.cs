@@ -16,7 +16,7 @@ public sealed class CsvReader : IDisposable
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private const int MaxRecordBytes = 64 * 1024 * 1024;
 
-    private readonly Stream _stream;
+    private readonly Stream? _stream;
     private readonly bool _ownsStream;
     private readonly byte _delimiter;
     private byte[] _buffer;
@@ -40,6 +40,29 @@ public sealed class CsvReader : IDisposable
         FileName = fileName;
         _delimiter = (byte)delimiter;
         _buffer = new byte[Math.Max(bufferSize, 1024)];
+    }
+
+    /// <summary>
+    /// A reader over whole records that another thread cut out of the file (<see cref="MicrodataChunkReader"/>):
+    /// call <see cref="Load"/> with each chunk. Line numbers continue from the chunk's first line.
+    /// </summary>
+    internal CsvReader(string fileName, char delimiter) : this(Stream.Null, fileName, delimiter, bufferSize: 1024, ownsStream: false)
+    {
+        _stream = null;
+    }
+
+    /// <summary>
+    /// Parses <paramref name="chunk"/> (complete records; the end of the chunk is treated as the end of the
+    /// file) next. The reader works in the array itself and may change it (unescaping quotes).
+    /// </summary>
+    internal void Load(MicrodataChunk chunk)
+    {
+        _buffer = chunk.Buffer;
+        _start = 0;
+        _end = chunk.Length;
+        _eof = true;
+        _atFileStart = chunk.FirstLine == 1;
+        _nextLine = chunk.FirstLine;
     }
 
     /// <summary>The file name used in error messages.</summary>
@@ -240,7 +263,7 @@ public sealed class CsvReader : IDisposable
                 throw Error(_nextLine, $"a record is longer than {MaxRecordBytes / (1024 * 1024)} MiB (is a quote left open?)");
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
-        var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        var read = _stream?.Read(_buffer, _end, _buffer.Length - _end) ?? 0;
         if (read == 0) { _eof = true; return false; }
         _end += read;
         return true;
@@ -250,6 +273,6 @@ public sealed class CsvReader : IDisposable
 
     public void Dispose()
     {
-        if (_ownsStream) _stream.Dispose();
+        if (_ownsStream) _stream?.Dispose();
     }
 }

@@ -23,13 +23,20 @@ public static class PreScreen
         if (!info.Exists) throw new DisclosureInputException(name, null, "the submitted file does not exist");
         if (info.Length > policy.Limits.MaxFileBytes)
             throw new DisclosureInputException(name, null, $"the file has {info.Length:N0} bytes, more than the limit of {policy.Limits.MaxFileBytes:N0}");
-        var forbidden = new HashSet<string>(policy.Limits.ForbiddenColumns, StringComparer.OrdinalIgnoreCase);
-        foreach (var d in spec.Dimensions)
-            if (forbidden.Contains(d))
-                throw spec.ErrorAt(spec.KeyOf(d), $"'{d}' is an identifier column and may not be a table dimension");
+        var forbidden = CheckDimensions(spec, policy);
         using var csv = new CsvReader(File.OpenRead(submittedPath), name, spec.Delimiter);
         foreach (var h in csv.ReadHeader())
             if (forbidden.Contains(h))
                 throw new DisclosureInputException(name, 1, $"the file has an identifier column '{CsvReader.Cut(h)}'");
+    }
+
+    /// <summary>Throws when a dimension of <paramref name="spec"/> is an identifier column the policy forbids; returns those columns.</summary>
+    public static IReadOnlySet<string> CheckDimensions(TableSpec spec, Policy policy)
+    {
+        var forbidden = new HashSet<string>(policy.Limits.ForbiddenColumns, StringComparer.OrdinalIgnoreCase);
+        foreach (var d in spec.Dimensions)
+            if (forbidden.Contains(d))
+                throw spec.ErrorAt(spec.KeyOf(d), $"'{d}' is an identifier column and may not be a table dimension");
+        return forbidden;
     }
 }

@@ -5,26 +5,28 @@ using Datakamp.Disclosure.Specs;
 namespace Datakamp.Disclosure.Tables;
 
 /// <summary>
-/// Two-phase aggregation. Phase 1 (while reading) sums rows into one entry per (unit, inner cell), so a
-/// unit's several rows are one contribution. Phase 2 (<see cref="Build"/>) walks the units once and adds
-/// each unit's contribution to its inner cell and to every margin cell it belongs to (a unit appearing in
-/// two inner cells of one margin counts once there, with the sum of both contributions).
-/// Memory: one entry (~48 bytes) per (unit, inner cell), a few scalars per cell plus the top contributions;
-/// for median and percentiles every cell also keeps its unit values (8 bytes per unit per cell it is in,
-/// i.e. up to 2^d times the units with margins), which is the price of exact percentiles.
+/// Two-phase aggregation of one table. Phase 1 (while reading, <see cref="Add"/>): rows are counted per
+/// inner cell and summed per unit (<see cref="UnitContributions"/>), so a unit's several rows are one
+/// contribution. Phase 2 (<see cref="Build"/>): each unit in a single inner cell is added to that cell;
+/// the margins then take those inner cells whole (a unit in one inner cell is in exactly one cell of
+/// every margin, as the same single contributor), which is 2^d merges per inner cell instead of 2^d
+/// additions per unit. Units in several inner cells are added last, per margin cell with the sum of
+/// their parts in it, so they still count once there.
+/// Memory: per unit 4 bytes (count) to 20 bytes (weighted magnitude) plus the unit registry, per cell
+/// a few scalars and the top contributions; for median and percentiles every cell also keeps its unit
+/// values (up to 2^d times the units with margins), which is the price of exact percentiles.
 /// </summary>
 internal sealed class TableAggregator
 {
-    private const int BitsPerDimension = 21;
-    private const long CodeMask = (1L << BitsPerDimension) - 1;
-
     private readonly Statistic _statistic;
     private readonly bool _margins;
     private readonly bool _weighted;
     private readonly int _topK;
-    private readonly Dictionary<(int Unit, long Leaf), int> _index = new();
-    private Entry[] _entries = new Entry[1024];
-    private int _count;
+    private readonly UnitContributions _units;
+    private readonly Dictionary<long, int> _innerOfLeaf = new();
+    private readonly List<long> _innerLeaves = [];
+    private readonly List<long> _innerRows = [];
+    private readonly List<long> _innerMissingRows = [];
 
     public TableAggregator(int dimensions, Statistic statistic, bool margins, bool weighted, int topK)
     {
@@ -33,11 +35,11 @@ internal sealed class TableAggregator
         _margins = margins;
         _weighted = weighted;
         _topK = Math.Max(topK, 2);
+        _units = new UnitContributions(statistic.IsMagnitude, weighted);
     }
 
+    /// <summary>The categories of every dimension, coded in the order they were first seen.</summary>
     public CategoryDictionary[] Categories { get; }
-
-    public UnitRegistry Units { get; } = new();
 
     /// <summary>Number of cells the table has with the categories seen so far (margins included).</summary>
     public long CellCount()
@@ -47,30 +49,31 @@ internal sealed class TableAggregator
         return n;
     }
 
-    /// <summary>Adds one row. Returns false when the unit already had a different weight in this cell.</summary>
-    public bool Add(int unit, ReadOnlySpan<int> codes, bool hasValue, double value, double weight)
+    /// <summary>The inner-cell number of a packed key of category codes (see <see cref="TablePlan.BitsPerDimension"/>).</summary>
+    public int InnerCell(long leaf)
     {
-        long leaf = 0;
-        for (var d = 0; d < codes.Length; d++) leaf |= (long)codes[d] << (BitsPerDimension * d);
-        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_index, (unit, leaf), out var exists);
-        if (!exists)
-        {
-            if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
-            slot = _count++;
-            _entries[slot] = new Entry { Unit = unit, Leaf = leaf, Weight = weight };
-        }
-        ref var e = ref _entries[slot];
-        if (exists && e.Weight != weight) return false;
-        e.Rows++;
-        if (hasValue) { e.ValueRows++; e.Sum += value; }
-        else e.MissingRows++;
+        if (_innerOfLeaf.TryGetValue(leaf, out var inner)) return inner;
+        inner = _innerLeaves.Count;
+        _innerOfLeaf.Add(leaf, inner);
+        _innerLeaves.Add(leaf);
+        _innerRows.Add(0);
+        _innerMissingRows.Add(0);
+        return inner;
+    }
+
+    /// <summary>Adds one row (<paramref name="value"/> NaN: missing). False when the unit had another weight on an earlier row.</summary>
+    public bool Add(int unit, int inner, double value, double weight)
+    {
+        if (!_units.Add(unit, inner, value, weight)) return false;
+        _innerRows[inner]++;
+        if (double.IsNaN(value)) _innerMissingRows[inner]++;
         return true;
     }
 
     public RecomputedTable Build(TableSpec spec, long rowsRead, long rowsUsed, long rowsWithMissingCategory)
     {
         var dims = Categories.Length;
-        // Output order of categories, and the rank of every interned code in it.
+        // Output order of categories, and the rank of every code in it.
         var rank = new int[dims][];
         var dimensions = new TableDimension[dims];
         for (var d = 0; d < dims; d++)
@@ -91,59 +94,82 @@ internal sealed class TableAggregator
         var strides = new int[dims];
         var cellCount = 1;
         for (var d = dims - 1; d >= 0; d--) { strides[d] = cellCount; cellCount *= sizes[d]; }
+        var masks = _margins ? 1 << dims : 1;
 
-        var acc = new Accumulator[cellCount];
+        // Cell index of every inner cell, and of the cell it falls in with the dimensions of a mask replaced by Total.
+        int CellOf(int inner, int mask)
+        {
+            var leaf = _innerLeaves[inner];
+            var cell = 0;
+            for (var d = 0; d < dims; d++)
+            {
+                var c = (mask & (1 << d)) != 0 ? sizes[d] - 1 : rank[d][(int)((leaf >> (TablePlan.BitsPerDimension * d)) & TablePlan.CodeMask)];
+                cell += c * strides[d];
+            }
+            return cell;
+        }
+        var innerCell = Enumerable.Range(0, _innerLeaves.Count).Select(i => CellOf(i, 0)).ToArray();
+
+        var acc = new CellAccumulator[cellCount];
         var top = new double[(long)cellCount * _topK];
+        Span<double> Top(int cell) => top.AsSpan(cell * _topK, _topK);
+        var magnitude = _statistic.IsMagnitude;
         var keepValues = _statistic.Kind is StatisticKind.Median or StatisticKind.Percentile;
         var values = keepValues ? new List<double>?[cellCount] : null;
 
-        // Group entries by unit (counting sort: O(entries)).
-        var unitCount = Units.Count;
-        var start = new int[unitCount + 1];
-        for (var i = 0; i < _count; i++) start[_entries[i].Unit + 1]++;
-        for (var u = 0; u < unitCount; u++) start[u + 1] += start[u];
-        var order2 = new int[_count];
-        var fill = (int[])start.Clone();
-        for (var i = 0; i < _count; i++) order2[fill[_entries[i].Unit]++] = i;
-
-        var masks = _margins ? 1 << dims : 1;
-        var scratchCell = new List<int>();
-        var scratch = new List<Entry>();
-        for (var u = 0; u < unitCount; u++)
+        for (var i = 0; i < innerCell.Length; i++)
         {
-            var first = order2[start[u]];
-            for (var k = start[u] + 1; k < start[u + 1]; k++)
-                if (_entries[order2[k]].Weight != _entries[first].Weight)
-                    throw new DisclosureInputException(spec.SourceFile, spec.KeyLines.GetValueOrDefault("weight"),
-                        $"unit '{Units.Describe(u)}' has different weights on different rows; a unit must have one weight");
+            acc[innerCell[i]].Rows = _innerRows[i];
+            acc[innerCell[i]].MissingRows = _innerMissingRows[i];
+        }
+
+        // Units in one inner cell (the common case): straight into that cell.
+        for (var unit = 0; unit < _units.Capacity; unit++)
+        {
+            var inner = _units.InnerOf(unit);
+            if (inner < 0) continue;
+            var cell = innerCell[inner];
+            var v = _units.SumOf(unit);
+            acc[cell].AddUnit(Top(cell), magnitude, v, _units.WeightOf(unit));
+            if (values is not null && !double.IsNaN(v)) (values[cell] ??= []).Add(v);
+        }
+
+        // Margins take those inner cells whole (and their row counts, which are per row, not per unit).
+        for (var i = 0; i < innerCell.Length; i++)
+            for (var mask = 1; mask < masks; mask++)
+            {
+                var from = innerCell[i];
+                var to = CellOf(i, mask);
+                acc[to].Merge(Top(to), in acc[from], Top(from));
+                if (values?[from] is { } list) (values[to] ??= []).AddRange(list);
+            }
+
+        // Units in several inner cells: once per cell of every margin, with the sum of their parts in it.
+        var cells = new List<int>();
+        var sums = new List<double>();
+        foreach (var unit in _units.SeveralCellUnits())
+        {
+            var weight = _units.WeightOf(unit.Key);
             for (var mask = 0; mask < masks; mask++)
             {
-                scratchCell.Clear();
-                scratch.Clear();
-                for (var k = start[u]; k < start[u + 1]; k++)
+                cells.Clear();
+                sums.Clear();
+                foreach (var (inner, sum) in unit)
                 {
-                    ref readonly var e = ref _entries[order2[k]];
-                    var cell = 0;
-                    for (var d = 0; d < dims; d++)
-                    {
-                        var c = (mask & (1 << d)) != 0 ? sizes[d] - 1 : rank[d][(int)((e.Leaf >> (BitsPerDimension * d)) & CodeMask)];
-                        cell += c * strides[d];
-                    }
-                    var at = scratchCell.IndexOf(cell);
-                    if (at < 0) { scratchCell.Add(cell); scratch.Add(e); }
-                    else
-                    {
-                        var s = scratch[at];
-                        s.Rows += e.Rows; s.ValueRows += e.ValueRows; s.MissingRows += e.MissingRows; s.Sum += e.Sum;
-                        scratch[at] = s;
-                    }
+                    var cell = CellOf(inner, mask);
+                    var at = cells.IndexOf(cell);
+                    if (at < 0) { cells.Add(cell); sums.Add(sum); }
+                    else sums[at] = double.IsNaN(sum) ? sums[at] : double.IsNaN(sums[at]) ? sum : sums[at] + sum;
                 }
-                for (var i = 0; i < scratchCell.Count; i++)
-                    AddUnit(ref acc[scratchCell[i]], top.AsSpan(scratchCell[i] * _topK, _topK), values, scratchCell[i], scratch[i]);
+                for (var k = 0; k < cells.Count; k++)
+                {
+                    acc[cells[k]].AddUnit(Top(cells[k]), magnitude, sums[k], weight);
+                    if (values is not null && !double.IsNaN(sums[k])) (values[cells[k]] ??= []).Add(sums[k]);
+                }
             }
         }
 
-        var cells = new TableCell[cellCount];
+        var result = new TableCell[cellCount];
         for (var index = 0; index < cellCount; index++)
         {
             var rest = index;
@@ -154,44 +180,12 @@ internal sealed class TableAggregator
                 rest %= strides[d];
                 coordinates[d] = _margins && c == sizes[d] - 1 ? TableCell.Total : c;
             }
-            cells[index] = new TableCell(index, coordinates, Evidence(in acc[index], top.AsSpan(index * _topK, _topK), values?[index]));
+            result[index] = new TableCell(index, coordinates, Evidence(in acc[index], Top(index), values?[index]));
         }
-        return new RecomputedTable(spec, dimensions, _margins, cells, rowsRead, rowsUsed, rowsWithMissingCategory);
+        return new RecomputedTable(spec, dimensions, _margins, result, rowsRead, rowsUsed, rowsWithMissingCategory);
     }
 
-    private void AddUnit(ref Accumulator a, Span<double> top, List<double>?[]? values, int cell, in Entry e)
-    {
-        a.Units++;
-        a.Rows += e.Rows;
-        a.MissingRows += e.MissingRows;
-        if (!_statistic.IsMagnitude) { a.WeightTotal += e.Weight; return; }
-        if (e.ValueRows == 0) return;
-        var v = e.Sum;
-        a.UnitsWithValue++;
-        a.Sum += v;
-        a.SumAbs += Math.Abs(v);
-        if (v < 0) a.Negatives++;
-        a.WeightTotal += e.Weight;
-        a.WeightedSum += e.Weight * v;
-        if (a.UnitsWithValue == 1) { a.Min = v; a.Max = v; }
-        else { a.Min = Math.Min(a.Min, v); a.Max = Math.Max(a.Max, v); }
-        var delta = v - a.Mean;
-        a.Mean += delta / a.UnitsWithValue;
-        a.M2 += delta * (v - a.Mean);
-        // Keep the largest absolute contributions, descending.
-        var abs = Math.Abs(v);
-        var n = Math.Min(a.TopCount, top.Length);
-        if (n < top.Length || abs > top[n - 1])
-        {
-            var pos = n < top.Length ? n : n - 1;
-            while (pos > 0 && top[pos - 1] < abs) { top[pos] = top[pos - 1]; pos--; }
-            top[pos] = abs;
-            if (a.TopCount < top.Length) a.TopCount++;
-        }
-        if (values is not null) (values[cell] ??= []).Add(v);
-    }
-
-    private CellEvidence Evidence(in Accumulator a, ReadOnlySpan<double> top, List<double>? values)
+    private CellEvidence Evidence(in CellAccumulator a, ReadOnlySpan<double> top, List<double>? values)
     {
         var valued = a.UnitsWithValue;
         double? value = _statistic.Kind switch
@@ -223,23 +217,5 @@ internal sealed class TableAggregator
         var lo = (int)Math.Floor(h);
         if (lo >= values.Count - 1) return values[^1];
         return values[lo] + (h - lo) * (values[lo + 1] - values[lo]);
-    }
-
-    private struct Entry
-    {
-        public int Unit;
-        public long Leaf;
-        public long Rows;
-        public long ValueRows;
-        public long MissingRows;
-        public double Sum;
-        public double Weight;
-    }
-
-    private struct Accumulator
-    {
-        public int Units, UnitsWithValue, Negatives, TopCount;
-        public long Rows, MissingRows;
-        public double Sum, SumAbs, WeightTotal, WeightedSum, Min, Max, Mean, M2;
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Datakamp.Disclosure.Filters;
 using Datakamp.Disclosure.Microdata;
 using Datakamp.Disclosure.Policies;
 using Datakamp.Disclosure.Specs;
@@ -7,109 +5,162 @@ using Datakamp.Disclosure.Specs;
 namespace Datakamp.Disclosure.Tables;
 
 /// <summary>
-/// Recomputes a spec's table from microdata in one streaming pass. Only the columns the spec uses are
-/// decoded; the header is checked (every spec and filter column must exist) before any data row is read.
+/// Recomputes tables from microdata in one streaming pass, however many tables there are. The file is
+/// read and hashed on one thread (<see cref="MicrodataChunkReader"/>), its chunks are parsed on all
+/// cores (<see cref="ChunkParser"/>), and one thread adds the parsed records in file order to each
+/// table (<see cref="TableRun"/>), so results and the first error reported are the same as reading row
+/// by row. Memory does not grow with the file, only with the number of units (see <see cref="TableAggregator"/>).
+/// The header is checked (every spec and filter column must exist) before any data row is read.
 /// Refuses, with a clear error and never a silent pass: an empty dataset, a filter that matches nothing,
 /// a table with more cells than the policy allows (checked as soon as a new category appears, before
 /// the table is built), an empty unit id, a value or weight that is not a number.
 /// </summary>
 public static class TableRecomputer
 {
-    /// <summary>Recomputes the table. <paramref name="fileName"/> is the name used in error messages.</summary>
+    /// <summary>Recomputes one table. <paramref name="fileName"/> is the name used in error messages.</summary>
     public static RecomputedTable Recompute(Stream microdata, string fileName, TableSpec spec, Policy policy,
         char delimiter = ',', CancellationToken cancellationToken = default)
     {
-        using var csv = new CsvReader(microdata, fileName, delimiter, ownsStream: false);
-        var header = csv.ReadHeader();
-        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < header.Count; i++) columns[header[i]] = i;
-
-        int Resolve(string column, string key) => columns.TryGetValue(column, out var i) ? i
-            : throw spec.ErrorAt(key, $"column '{CsvReader.Cut(column)}' is not in the dataset {Path.GetFileName(fileName)}");
-
-        var unitField = Resolve(spec.Unit, "unit");
-        var dims = spec.Dimensions;
-        var dimFields = dims.Select(d => Resolve(d, spec.KeyOf(d))).ToArray();
-        var valueField = spec.Value is null ? -1 : Resolve(spec.Value, "value");
-        var weightField = spec.Weight is null ? -1 : Resolve(spec.Weight, "weight");
-        Func<CsvReader, bool>? filter = null;
-        if (spec.Filter is not null)
-        {
-            try { filter = FilterCompiler.Compile(spec.Filter, c => columns.TryGetValue(c, out var i) ? i : null); }
-            catch (FilterSyntaxException e) { throw spec.ErrorAt("filter", $"filter: {e.Reason} at position {e.Position + 1}"); }
-        }
-
-        var topK = Math.Max(policy.Dominance?.N ?? 1, 2);
-        var agg = new TableAggregator(dims.Count, spec.Statistic, spec.Margins, spec.Weight is not null, topK);
-        var maxCells = policy.Limits.MaxTableCells;
-        Span<int> codes = stackalloc int[dims.Count];
-        long rowsRead = 0, rowsMatched = 0, rowsMissingCategory = 0, rowsUsed = 0;
-
-        while (csv.ReadRecord())
-        {
-            if ((++rowsRead & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
-            if (csv.FieldCount != header.Count)
-                throw csv.Error(csv.Line, $"expected {header.Count} fields as in the header, found {csv.FieldCount}");
-            if (filter is not null && !filter(csv)) continue;
-            rowsMatched++;
-
-            var missingCategory = false;
-            for (var d = 0; d < dimFields.Length; d++)
-            {
-                var f = csv.Field(dimFields[d]);
-                if (f.IsEmpty) { missingCategory = true; break; }
-                int code;
-                bool added;
-                try { code = agg.Categories[d].GetOrAdd(f, out added); }
-                catch (FormatException) { throw csv.Error(csv.Line, $"column '{dims[d]}' is not valid UTF-8 text"); }
-                if (added)
-                {
-                    if (spec.Margins && f.SequenceEqual("Total"u8))
-                        throw csv.Error(csv.Line, $"column '{dims[d]}' has a category 'Total', which is reserved for margins");
-                    if (agg.CellCount() > maxCells)
-                        throw spec.ErrorAt("rows",
-                            $"the table would have more than {maxCells:N0} cells (policy limit); refused before aggregation");
-                }
-                codes[d] = code;
-            }
-            if (missingCategory) { rowsMissingCategory++; continue; }
-
-            var unitBytes = csv.Field(unitField);
-            if (unitBytes.IsEmpty) throw csv.Error(csv.Line, $"the unit column '{spec.Unit}' is empty; every row must name its unit");
-            int unit;
-            try { unit = agg.Units.GetOrAdd(unitBytes); }
-            catch (FormatException) { throw csv.Error(csv.Line, $"column '{spec.Unit}' is not valid UTF-8 text"); }
-
-            var hasValue = false;
-            double value = 0;
-            if (valueField >= 0)
-            {
-                var f = csv.Field(valueField);
-                if (!f.IsEmpty) { value = Number(csv, f, valueField, spec.Value!); hasValue = true; }
-            }
-            double weight = 1;
-            if (weightField >= 0)
-            {
-                var f = csv.Field(weightField);
-                if (f.IsEmpty) throw csv.Error(csv.Line, $"the weight column '{spec.Weight}' is empty");
-                weight = Number(csv, f, weightField, spec.Weight!);
-                if (weight < 0) throw csv.Error(csv.Line, $"the weight column '{spec.Weight}' is negative ({weight.ToString(CultureInfo.InvariantCulture)})");
-            }
-            if (!agg.Add(unit, codes, hasValue, value, weight))
-                throw csv.Error(csv.Line, $"unit '{CsvReader.Cut(csv.FieldString(unitField))}' has a different weight than on an earlier row; a unit must have one weight");
-            rowsUsed++;
-        }
-        cancellationToken.ThrowIfCancellationRequested();
-
-        if (rowsRead == 0) throw new DisclosureInputException(fileName, null, "the dataset has no data rows; nothing can be checked");
-        if (rowsMatched == 0) throw spec.ErrorAt("filter", $"the filter matches none of the {rowsRead:N0} rows; an empty table cannot be checked");
-        if (rowsUsed == 0) throw spec.ErrorAt("rows", "every matching row has an empty value in a dimension column; the table is empty");
-        return agg.Build(spec, rowsRead, rowsUsed, rowsMissingCategory);
+        var outcome = RecomputeAll(microdata, fileName, [spec], policy, delimiter, null, cancellationToken).Tables[0];
+        return outcome.Table ?? throw outcome.Error!;
     }
 
-    private static double Number(CsvReader csv, ReadOnlySpan<byte> f, int field, string column)
+    /// <summary>
+    /// Recomputes every spec's table in one pass. An input error in one spec or its columns fails that
+    /// table only; an error in the file itself (CSV syntax, no data) fails them all.
+    /// </summary>
+    public static MicrodataPass RecomputeAll(Stream microdata, string fileName, IReadOnlyList<TableSpec> specs, Policy policy,
+        char delimiter = ',', IProgress<long>? bytesRead = null, CancellationToken cancellationToken = default)
     {
-        if (double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)) return v;
-        throw csv.Error(csv.Line, $"column '{column}' has '{CsvReader.Cut(csv.Decode(f, field))}', which is not a number");
+        ArgumentNullException.ThrowIfNull(specs);
+        var runs = new TableRun?[specs.Count];
+        var errors = new DisclosureInputException?[specs.Count];
+        using var chunks = new MicrodataChunkReader(microdata, bytesRead, cancellationToken);
+        try
+        {
+            var first = chunks.Next() ?? new MicrodataChunk([], 0, 1);
+            var headerReader = new CsvReader(fileName, delimiter);
+            headerReader.Load(first);
+            var header = headerReader.ReadHeader();
+            for (var t = 0; t < specs.Count; t++)
+            {
+                try { runs[t] = new TableRun(TablePlan.Create(specs[t], header, fileName), policy, fileName); }
+                catch (DisclosureInputException e) { errors[t] = e; }
+            }
+            var live = runs.Where(r => r is not null).Select(r => r!).ToArray();
+            if (live.Length > 0) Aggregate(chunks, first, headerReader, header.Count, live, fileName, delimiter, cancellationToken);
+        }
+        catch (DisclosureInputException e)
+        {
+            // The file itself is wrong: every table still running fails with it.
+            foreach (var run in runs) run?.Fail(e);
+            for (var t = 0; t < specs.Count; t++) errors[t] ??= runs[t] is null ? e : null;
+        }
+        catch (IOException e)
+        {
+            var error = new DisclosureInputException(fileName, null, $"cannot read the microdata: {e.Message}");
+            foreach (var run in runs) run?.Fail(error);
+            for (var t = 0; t < specs.Count; t++) errors[t] ??= runs[t] is null ? error : null;
+        }
+
+        var outcomes = new TableOutcome[specs.Count];
+        var complete = runs.Any(r => r is { Live: true });
+        for (var t = 0; t < specs.Count; t++)
+        {
+            var error = errors[t] ?? runs[t]!.Error;
+            outcomes[t] = error is not null ? new TableOutcome(specs[t], null, error) : Build(runs[t]!, fileName);
+        }
+        return new MicrodataPass(outcomes, complete ? chunks.Sha256 : null, chunks.BytesRead);
+    }
+
+    private static void Aggregate(MicrodataChunkReader chunks, MicrodataChunk first, CsvReader headerReader, int fieldCount,
+        TableRun[] runs, string fileName, char delimiter, CancellationToken ct)
+    {
+        var plans = runs.Select(r => r.Plan).ToArray();
+        var unitFields = plans.Select(p => p.UnitField).Distinct().ToArray();
+        var unitColumnOf = plans.Select(p => Array.IndexOf(unitFields, p.UnitField)).ToArray();
+        var registries = unitFields.Select(_ => new UnitRegistry()).ToArray();
+        // Parsed chunks are reused: after the first few, parsing allocates next to nothing.
+        var free = new System.Collections.Concurrent.ConcurrentQueue<ParsedChunk>();
+        ParsedChunk Rent() => free.TryDequeue(out var c) ? c : ChunkParser.Create(plans, unitFields.Length, 1 << 13);
+
+        // Parse ahead on the thread pool, a few chunks per core, and add the results in file order.
+        var pending = new Queue<(Task<ParsedChunk> Parsed, MicrodataChunk Chunk)>();
+        var firstTarget = Rent();
+        pending.Enqueue((Task.Run(() => ChunkParser.Parse(headerReader, fieldCount, plans, unitFields, unitColumnOf, firstTarget), ct), first));
+        var maxPending = Environment.ProcessorCount + 2;
+        var more = first.Length > 0;
+        long rowsRead = 0;
+        while (pending.Count > 0)
+        {
+            while (more && pending.Count < maxPending)
+            {
+                var next = chunks.Next();
+                if (next is null) { more = false; break; }
+                var target = Rent();
+                pending.Enqueue((Task.Run(() =>
+                {
+                    var csv = new CsvReader(fileName, delimiter);
+                    csv.Load(next);
+                    return ChunkParser.Parse(csv, fieldCount, plans, unitFields, unitColumnOf, target);
+                }, ct), next));
+            }
+            var (task, raw) = pending.Dequeue();
+            var parsed = task.GetAwaiter().GetResult();
+            if (raw.Length > 0) chunks.Return(raw);
+            ct.ThrowIfCancellationRequested();
+            rowsRead += parsed.Records;
+            AddChunk(parsed, runs, unitColumnOf, registries);
+            if (parsed.Errors.Count > 0 && parsed.Errors[^1].Table < 0) throw parsed.Errors[^1].Error;
+            free.Enqueue(parsed);
+            if (runs.All(r => !r.Live)) return;
+        }
+        if (rowsRead == 0) throw new DisclosureInputException(fileName, null, "the dataset has no data rows; nothing can be checked");
+        foreach (var run in runs) run.RowsRead = rowsRead;
+    }
+
+    private static void AddChunk(ParsedChunk chunk, TableRun[] runs, int[] unitColumnOf, UnitRegistry[] registries)
+    {
+        for (var t = 0; t < runs.Length; t++) if (runs[t].Live) runs[t].BeginChunk(chunk, t);
+        var codes = new int[registries.Length];
+        var nextError = 0;
+        for (var r = 0; r < chunk.Records; r++)
+        {
+            codes.AsSpan().Fill(-1);
+            for (var t = 0; t < runs.Length; t++)
+            {
+                var run = runs[t];
+                if (!run.Live) continue;
+                var u = unitColumnOf[t];
+                if (chunk.Leaves[t][r] >= 0 && codes[u] < 0)
+                {
+                    var key = chunk.UnitKeys[u][r];
+                    codes[u] = (key & UnitKey.TextFlag) == 0 ? registries[u].GetOrAdd(key)
+                        : registries[u].GetOrAdd(chunk.TextIds[(int)(key & ~UnitKey.TextFlag)]);
+                }
+                run.Add(chunk, t, r, registries[u], codes[u]);
+            }
+            // A table's parse error on this record ends that table here, after its earlier rows.
+            while (nextError < chunk.Errors.Count && chunk.Errors[nextError].Record == r && chunk.Errors[nextError].Table >= 0)
+            {
+                runs[chunk.Errors[nextError].Table].Fail(chunk.Errors[nextError].Error);
+                nextError++;
+            }
+        }
+    }
+
+    private static TableOutcome Build(TableRun run, string fileName)
+    {
+        var spec = run.Plan.Spec;
+        try
+        {
+            if (run.RowsMatched == 0) throw spec.ErrorAt("filter", $"the filter matches none of the {run.RowsRead:N0} rows; an empty table cannot be checked");
+            if (run.RowsUsed == 0) throw spec.ErrorAt("rows", "every matching row has an empty value in a dimension column; the table is empty");
+            return new TableOutcome(spec, run.Aggregator.Build(spec, run.RowsRead, run.RowsUsed, run.RowsWithMissingCategory), null);
+        }
+        catch (DisclosureInputException e)
+        {
+            return new TableOutcome(spec, null, e);
+        }
     }
 }

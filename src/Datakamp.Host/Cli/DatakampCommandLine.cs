@@ -18,6 +18,10 @@ public static class DatakampCommandLine
 
           serve       run the Datakamp host (the default verb). Settings as --Section:Key=value,
                       e.g. --Database:ConnectionString=... --Urls=http://127.0.0.1:5080
+          check       recompute tables from microdata and check them against a disclosure policy:
+                      check --data FILE --spec SPEC [--spec SPEC ...] --policy POLICY
+                            [--submitted TABLE ...] [--out VERDICT.json] [--delimiter ,]
+                      exit 0 pass, 1 fail, 2 review, 64 usage, 65 bad input, 66 file not found
           demo-data   write synthetic persons microdata: demo-data --out FILE [--rows N] [--seed S]
           audit       audit verify: recompute the audit trail's hash chain; exit 1 if it was tampered with
           version     print the version
@@ -34,6 +38,7 @@ public static class DatakampCommandLine
             return verb switch
             {
                 "serve" => await ServeAsync(rest),
+                "check" => await Check.CheckCommand.RunAsync(rest),
                 "demo-data" => await DemoDataCommand.RunAsync(rest),
                 "audit" => await Audit.AuditCommand.RunAsync(rest),
                 "version" => PrintVersion(),

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Datakamp.Disclosure;
+using Datakamp.Disclosure.Policies;
+using Datakamp.Disclosure.Specs;
+using Datakamp.Disclosure.Verdicts;
+using Datakamp.Host.Cli;
+
+namespace Datakamp.Host.Check;
+
+/// <summary>
+/// <c>datakamp check</c>: recomputes one or more tables (linked tables: several specs, one pass over the
+/// microdata) from the microdata, checks them against a policy, optionally compares submitted files,
+/// writes the verdict JSON and a readable summary. Exit code: the verdict (0 pass, 1 fail, 2 review),
+/// or 64 usage, 65 bad data/spec/policy, 66 file not found, each with one line on stderr.
+/// </summary>
+internal static class CheckCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = CheckOptions.Parse(args);
+        foreach (var path in new[] { options.Data, options.Policy }.Concat(options.Specs).Concat(options.Submitted))
+            if (!File.Exists(path))
+                return DatakampCommandLine.Fail($"{path}: no such file", CheckExitCodes.NotFound);
+
+        Policy policy;
+        List<TableSpec> specs;
+        try
+        {
+            policy = PolicyLoader.LoadFile(options.Policy);
+            specs = options.Specs.Select(TableSpecLoader.LoadFile).ToList();
+        }
+        catch (DisclosureInputException e)
+        {
+            return DatakampCommandLine.Fail(e.Message, CheckExitCodes.BadInput);
+        }
+        var submitted = MatchSubmitted(specs, options.Submitted);
+
+        var request = new CheckRequest(options.Data, specs, policy, submitted, options.Delimiter, RequireSubmittedFiles: false);
+        VerdictDocument verdict;
+        using (var progress = CheckProgress.ForTerminal(Path.GetFileName(options.Data), new FileInfo(options.Data).Length))
+            verdict = await DisclosureChecker.CheckAsync(request, progress);
+
+        if (options.Out is not null) await WriteVerdictAsync(options.Out, verdict);
+        VerdictSummary.Write(Console.Out, verdict, Console.IsOutputRedirected ? 120 : Math.Max(Console.WindowWidth, 60));
+
+        // A table that could not be checked at all (bad data, a column not in the data, ...) is bad input.
+        var unreadable = verdict.Files.Where(f => f.Status == CheckStatus.Fail && f.RowsRead is null).ToList();
+        foreach (var f in unreadable) DatakampCommandLine.Fail(f.Reasons.FirstOrDefault() ?? $"{f.File}: could not be checked", CheckExitCodes.BadInput);
+        if (unreadable.Count > 0) return CheckExitCodes.BadInput;
+        return verdict.Status switch
+        {
+            CheckStatus.Pass => CheckExitCodes.Pass,
+            CheckStatus.Review => CheckExitCodes.Review,
+            _ => CheckExitCodes.Fail,
+        };
+    }
+
+    // A submitted table belongs to the spec whose `file:` has its file name; with one spec and one file they pair anyway.
+    private static Dictionary<string, string> MatchSubmitted(List<TableSpec> specs, IReadOnlyList<string> files)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in files)
+        {
+            var spec = specs.FirstOrDefault(s => Path.GetFileName(s.File) == Path.GetFileName(path))
+                ?? (specs.Count == 1 && files.Count == 1 ? specs[0] : null)
+                ?? throw new UsageException($"check: --submitted {path} matches no spec's 'file' ({string.Join(", ", specs.Select(s => s.File))})");
+            if (!result.TryAdd(spec.File, path)) throw new UsageException($"check: two --submitted files for '{spec.File}'");
+        }
+        return result;
+    }
+
+    // Written to a temporary file first, so a reader never sees half a verdict.
+    private static async Task WriteVerdictAsync(string path, VerdictDocument verdict)
+    {
+        var temporary = path + ".partial";
+        await using (var stream = File.Create(temporary))
+            await JsonSerializer.SerializeAsync(stream, verdict, VerdictJsonContext.Default.VerdictDocument);   // streamed, not one large string
+        File.Move(temporary, path, overwrite: true);
+    }
+}

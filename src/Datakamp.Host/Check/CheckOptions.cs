@@ -1,0 +1,45 @@
+using Datakamp.Host.Cli;
+
+namespace Datakamp.Host.Check;
+
+/// <summary>The parsed command line of <c>datakamp check</c>.</summary>
+internal sealed record CheckOptions(
+    string Data, IReadOnlyList<string> Specs, string Policy, IReadOnlyList<string> Submitted, string? Out, char Delimiter)
+{
+    public const string Usage =
+        "check --data FILE --spec SPEC [--spec SPEC ...] --policy POLICY [--submitted TABLE ...] [--out VERDICT.json] [--delimiter ,]";
+
+    public static CheckOptions Parse(string[] args)
+    {
+        string? data = null, policy = null, output = null;
+        var specs = new List<string>();
+        var submitted = new List<string>();
+        var delimiter = ',';
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
+                ? args[++i] : throw new UsageException($"check: {args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--data": data = Value(); break;
+                case "--spec": specs.Add(Value()); break;
+                case "--policy": policy = Value(); break;
+                case "--submitted": submitted.Add(Value()); break;
+                case "--out": output = Value(); break;
+                case "--delimiter": delimiter = ParseDelimiter(Value()); break;
+                default: throw new UsageException($"check: unknown option '{args[i]}'; usage: datakamp {Usage}");
+            }
+        }
+        if (data is null) throw new UsageException($"check: --data is required; usage: datakamp {Usage}");
+        if (specs.Count == 0) throw new UsageException($"check: at least one --spec is required; usage: datakamp {Usage}");
+        if (policy is null) throw new UsageException($"check: --policy is required; usage: datakamp {Usage}");
+        return new CheckOptions(data, specs, policy, submitted, output, delimiter);
+    }
+
+    private static char ParseDelimiter(string text) => text switch
+    {
+        "," or ";" or "|" => text[0],
+        "tab" or "\\t" or "\t" => '\t',
+        _ => throw new UsageException($"check: --delimiter must be , ; | or tab (got '{text}')"),
+    };
+}
