@@ -45,6 +45,14 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
         return row?.ToTeam();
     }
 
+    public async Task<IReadOnlyList<Event>> ListEventsAsync(CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT id, slug, name, starts_on, ends_on FROM events ORDER BY starts_on DESC, slug";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        return rows.Select(row => row.ToEvent()).ToList();
+    }
+
     public async Task<Event?> FindEventByIdAsync(long eventId, CancellationToken cancellationToken)
     {
         const string sql = "SELECT id, slug, name, starts_on, ends_on FROM events WHERE id = @eventId";

@@ -13,6 +13,10 @@ public static class AuditActions
     public const string DatasetGrantRevoked = "dataset.grant_revoked";
     public const string SignIn = "account.signed_in";
     public const string SignInFailed = "account.sign_in_failed";
+    public const string SignedOut = "account.signed_out";
+    public const string AccountCreated = "account.created";
+    public const string SetPasswordLinkIssued = "account.set_password_link_issued";
+    public const string PasswordSet = "account.password_set";
     public const string SandboxStarted = "sandbox.started";
     public const string SandboxStopped = "sandbox.stopped";
 }

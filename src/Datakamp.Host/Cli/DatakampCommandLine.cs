@@ -24,6 +24,8 @@ public static class DatakampCommandLine
                       exit 0 pass, 1 fail, 2 review, 64 usage, 65 bad input, 66 file not found
           demo-data   write synthetic persons microdata: demo-data --out FILE [--rows N] [--seed S]
           audit       audit verify: recompute the audit trail's hash chain; exit 1 if it was tampered with
+          admin       admin create-account --username U --name "Full Name" [--staff] [--checker] [--team EVENT/TEAM]:
+                      create an account and print its one-time set-password link
           version     print the version
           help        print this text
         """;
@@ -41,6 +43,7 @@ public static class DatakampCommandLine
                 "check" => await Check.CheckCommand.RunAsync(rest),
                 "demo-data" => await DemoDataCommand.RunAsync(rest),
                 "audit" => await Audit.AuditCommand.RunAsync(rest),
+                "admin" => await Admin.AdminCommand.RunAsync(rest),
                 "version" => PrintVersion(),
                 "help" or "--help" or "-h" => PrintUsage(Console.Out, ExitCodes.Ok),
                 _ => Fail($"unknown verb '{verb}'", ExitCodes.Usage, showUsage: true),

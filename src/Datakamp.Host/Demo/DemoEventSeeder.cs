@@ -64,7 +64,39 @@ public sealed class DemoEventSeeder(
             await audit.AppendAsync(new AuditEntry(Actor, AuditActions.DatasetGranted, "dataset", dataset.Name, demo.Id, team.Id, dataset.Id,
                 JsonSerializer.Serialize(new Dictionary<string, string> { ["purpose"] = purpose })), cancellationToken);
         }
+        var accountsFile = await CreateDemoAccountsAsync(teams, audit, cancellationToken);
         logger.LogInformation("Seeded demo event '{Event}' with {Teams} teams and {Persons} synthetic persons", EventSlug, teams.Length, demoOptions.Value.Persons);
+        Console.WriteLine($"Demo accounts and their passwords: {accountsFile}");
+    }
+
+    /// <summary>
+    /// Demo accounts with random passwords, written to a file only the host's user can read: a staff
+    /// member, one member per team and an output checker. (Real accounts get one-time links instead.)
+    /// </summary>
+    private async Task<string> CreateDemoAccountsAsync(IReadOnlyList<Domain.Events.Team> teams, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var accounts = new AccountRepository(database.DataSource);
+        var lines = new List<string> { "# Demo accounts of the Datakamp demo event (synthetic data only). username  password  role" };
+        async Task AddAsync(string username, string name, bool staff, bool checker, Domain.Events.Team? team, string role)
+        {
+            var account = await accounts.CreateAsync(username, name, staff, checker, team?.Id, cancellationToken);
+            var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)).Replace('+', '-').Replace('/', '_');
+            await accounts.SetPasswordHashAsync(account.Id, Accounts.SignInService.HashPassword(account, password), cancellationToken);
+            await audit.AppendAsync(new AuditEntry(Actor, AuditActions.AccountCreated, "account", username, team?.EventId, team?.Id,
+                DetailsJson: JsonSerializer.Serialize(new Dictionary<string, string> { ["role"] = role })), cancellationToken);
+            lines.Add($"{username}  {password}  {role}");
+        }
+        await AddAsync("anna", "Anna (staff)", true, false, null, "staff");
+        foreach (var team in teams) await AddAsync($"{team.Slug}1", $"Member of {team.Name}", false, false, team, $"member of {team.Slug}");
+        await AddAsync("chris", "Chris (output checker)", false, true, null, "output checker");
+
+        var file = Path.Combine(storageOptions.Value.ResolvedStateDirectory, "demo", "accounts.txt");
+        await using (var stream = new FileStream(file, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        await using (var writer = new StreamWriter(stream))
+        {
+            foreach (var line in lines) await writer.WriteLineAsync(line);
+        }
+        return file;
     }
 
     private static async Task WriteMicrodataAsync(string file, int persons, CancellationToken cancellationToken)

@@ -18,6 +18,14 @@ public sealed class Database
 
     public Migrator Migrator => _migrator ?? throw new InvalidOperationException("The database is not started yet");
 
+    /// <summary>A database that is already open and migrated, for command-line verbs that use services made for the host.</summary>
+    public static Database OpenedOn(NpgsqlDataSource dataSource)
+    {
+        var database = new Database();
+        database.Open(dataSource, new Migrator(dataSource, Migration.Embedded, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance));
+        return database;
+    }
+
     internal void Open(NpgsqlDataSource dataSource, Migrator migrator)
     {
         _dataSource = dataSource;

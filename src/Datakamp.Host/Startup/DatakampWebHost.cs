@@ -1,4 +1,5 @@
 using Datakamp.Docker;
+using Datakamp.Host.Accounts;
 using Datakamp.Host.Demo;
 using Datakamp.Host.Health;
 using Datakamp.Host.Options;
@@ -46,6 +47,7 @@ public static class DatakampWebHost
         services.AddSingleton<SandboxReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<SandboxReconciler>());
 
+        services.AddDatakampAccounts();
         services.AddProblemDetails();
         services.AddDatakampHealthChecks();
 
@@ -53,8 +55,15 @@ public static class DatakampWebHost
         // Unhandled errors become a plain problem response; details go to the log, never to the person.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebSockets();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
         app.MapDatakampHealthEndpoints();
         app.MapHomePage();
+        app.MapRazorPages();
+        app.MapIdeProxy();
         app.Lifetime.ApplicationStarted.Register(() => AnnounceAddresses(app));
         return app;
     }
