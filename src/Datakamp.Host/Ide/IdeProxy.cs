@@ -23,7 +23,7 @@ public static class IdeProxy
     public static void MapIdeProxy(this IEndpointRouteBuilder app) =>
         app.Map("/ide/{eventSlug}/{team}/{**rest}", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, IdeActivity activity, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(IdeProxy));
         if (!IdeAccess.MayOpen(context.User, eventSlug, team))
@@ -50,6 +50,7 @@ public static class IdeProxy
             return;
         }
 
+        activity.Touch(eventSlug, team);
         try
         {
             if (context.WebSockets.IsWebSocketRequest) await BridgeWebSocketAsync(context, session, connections);

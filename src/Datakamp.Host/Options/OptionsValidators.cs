@@ -74,6 +74,8 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
         if (options.SandboxUid < 1000 || options.SandboxGid < 1000) failures.Add("Sandboxes:SandboxUid and SandboxGid must be unprivileged ids (1000 or more)");
         if (options.ReconcileIntervalSeconds is < 1 or > 3600) failures.Add($"Sandboxes:ReconcileIntervalSeconds must be between 1 and 3600 (got {options.ReconcileIntervalSeconds})");
         if (options.StopGraceSeconds is < 0 or > 300) failures.Add($"Sandboxes:StopGraceSeconds must be between 0 and 300 (got {options.StopGraceSeconds})");
+        if (options.IdleStopSeconds is < 0 or > 30 * 24 * 3600) failures.Add($"Sandboxes:IdleStopSeconds must be between 0 (never) and 2592000 (got {options.IdleStopSeconds})");
+        if (options.ActiveCpuCores is < 0 or > 64) failures.Add($"Sandboxes:ActiveCpuCores must be between 0 and 64 (got {options.ActiveCpuCores})");
         if (options.ReadyTimeoutSeconds is < 5 or > 600) failures.Add($"Sandboxes:ReadyTimeoutSeconds must be between 5 and 600 (got {options.ReadyTimeoutSeconds})");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -28,6 +28,15 @@ public sealed class SandboxOptions
     /// <summary>How long a stop waits for the sandbox to exit before it is killed.</summary>
     public int StopGraceSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// A running sandbox with no activity for this long is stopped (its workspace stays). Activity is a
+    /// request through the IDE proxy, a busy or recently active kernel, or CPU use. 0: never.
+    /// </summary>
+    public int IdleStopSeconds { get; set; } = 7200;
+
+    /// <summary>Average CPU use (in cores) above which a sandbox counts as active even without web traffic.</summary>
+    public double ActiveCpuCores { get; set; } = 0.05;
+
     /// <summary>How long a start waits for Jupyter to answer before the start counts as failed.</summary>
     public int ReadyTimeoutSeconds { get; set; } = 60;
 }

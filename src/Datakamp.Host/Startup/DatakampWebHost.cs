@@ -46,6 +46,10 @@ public static class DatakampWebHost
         services.AddSingleton<SandboxManager>();
         services.AddSingleton<SandboxReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<SandboxReconciler>());
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IdeActivity>();
+        services.AddSingleton<SandboxIdleMonitor>();
+        services.AddHostedService(provider => provider.GetRequiredService<SandboxIdleMonitor>());
 
         services.AddDatakampAccounts();
         services.AddProblemDetails();

@@ -46,6 +46,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         builder.Services.AddAuthentication("test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("test", null);
         builder.Services.AddSingleton<IIdeSessionDirectory>(new SessionDirectory(_sessions));
         builder.Services.AddSingleton<IdeConnections>();
+        builder.Services.AddSingleton(new IdeActivity(TimeProvider.System));
         _proxy = builder.Build();
         _proxy.UseWebSockets();
         _proxy.UseAuthentication();

@@ -32,8 +32,8 @@ internal sealed class SandboxHarness : IAsyncDisposable
         TeamA = a;
         TeamB = b;
         DataFile = dataFile;
-        var database = new Database();
-        database.Open(db, new Datakamp.Data.Migrator(db, Datakamp.Data.Migration.Embedded, NullLogger<Datakamp.Data.Migrator>.Instance));
+        var database = Database.OpenedOn(db);
+        Database = database;
         Registry = new IdeSessionRegistry();
         Manager = new SandboxManager(engine, database, Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = state.Path }), NullLogger<SandboxManager>.Instance);
@@ -41,6 +41,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
     }
 
     public NpgsqlDataSource Db { get; }
+    public Database Database { get; }
     public ScratchStateDirectory State { get; }
     public DockerEngineClient Engine { get; }
     public Event Event { get; }
