@@ -17,10 +17,23 @@ namespace Datakamp.Host.Admin;
 /// </summary>
 internal static class AdminCommand
 {
-    private const string Usage = "usage: datakamp admin create-account --username U --name \"Full Name\" [--staff] [--checker] [--team EVENT/TEAM]";
+    private const string Usage = """
+        usage: datakamp admin create-account --username U --name "Full Name" [--staff] [--checker] [--team EVENT/TEAM]
+               datakamp admin register-dataset --event E --name N --file PATH --unit COLUMN --policy NAME [--description TEXT]
+               datakamp admin grant --event E --dataset N --team T --purpose TEXT
+        """;
 
     public static async Task<int> RunAsync(string[] args)
     {
+        var actor = $"admin-cli:{Environment.UserName}";
+        if (args.Length > 0 && args[0] is "register-dataset" or "grant")
+        {
+            var (datasetOptions, datasetSettings) = DatasetCommands.Split(args[1..]);
+            var datasetConfiguration = CommandConfiguration.Build([.. datasetSettings]);
+            return args[0] == "grant"
+                ? await DatasetCommands.GrantAsync(datasetOptions, datasetConfiguration, actor)
+                : await DatasetCommands.RegisterAsync(datasetOptions, datasetConfiguration, actor);
+        }
         if (args.Length == 0 || args[0] != "create-account") throw new UsageException(Usage);
         string? username = null, name = null, team = null;
         bool staff = false, checker = false;
@@ -60,7 +73,6 @@ internal static class AdminCommand
         {
             return DatakampCommandLine.Fail($"'{username}' is not a valid username: use 2-40 lower-case letters, digits, dots, dashes or underscores", ExitCodes.DataError);
         }
-        var actor = $"admin-cli:{Environment.UserName}";
         await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.AccountCreated, "account", account.Username,
             account.Team?.EventId, account.Team?.TeamId, DetailsJson: JsonSerializer.Serialize(new { staff, checker, team })), CancellationToken.None);
 

@@ -26,6 +26,8 @@ public static class DatakampCommandLine
           audit       audit verify: recompute the audit trail's hash chain; exit 1 if it was tampered with
           admin       admin create-account --username U --name "Full Name" [--staff] [--checker] [--team EVENT/TEAM]:
                       create an account and print its one-time set-password link
+                      admin register-dataset --event E --name N --file PATH --unit COLUMN --policy NAME
+                      admin grant --event E --dataset N --team T --purpose TEXT
           version     print the version
           help        print this text
         """;
@@ -77,6 +79,7 @@ public static class DatakampCommandLine
     {
         StartupException s => (s.Message, s.ExitCode),
         UsageException u => (u.Message, ExitCodes.Usage),
+        Datakamp.Disclosure.DisclosureInputException d => (d.Message, ExitCodes.DataError),
         OptionsValidationException o => ($"configuration error: {string.Join("; ", o.Failures)}", ExitCodes.Config),
         // The configuration binder names the key: "Failed to convert configuration value 'x' at 'A:B' to type ...".
         InvalidOperationException i when i.Message.Contains("configuration value", StringComparison.Ordinal) =>

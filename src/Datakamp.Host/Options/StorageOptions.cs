@@ -12,4 +12,7 @@ public sealed class StorageOptions
     public string StateDirectory { get; set; } = "var";
 
     public string ResolvedStateDirectory => Path.GetFullPath(StateDirectory);
+
+    /// <summary>The folder of disclosure policies (one YAML file per policy); relative to the folder the host was started in.</summary>
+    public string PoliciesDirectory { get; set; } = "policies";
 }

@@ -96,9 +96,15 @@ public sealed class SandboxManager(
                 await Sandboxes.RecordOutcomeAsync(record.TeamId, status.ContainerId, null, cancellationToken);
                 return status with { LastError = null };
             }
-            catch (Exception e) when (e is SandboxException or DockerApiException or DockerTimeoutException)
+            catch (Exception e) when (e is SandboxException or DockerApiException or DockerTimeoutException or DockerEngineUnavailableException)
             {
-                var reason = e is SandboxException ? e.Message : $"the Docker engine refused: {e.Message}";
+                var reason = e switch
+                {
+                    SandboxException => e.Message,
+                    DockerEngineUnavailableException => $"the Docker engine is not answering ({e.Message}); staff can start it with 'bash scripts/setup'.",
+                    DockerTimeoutException => $"the Docker engine did not answer in time ({e.Message}); try again in a minute.",
+                    _ => $"the Docker engine refused: {e.Message}",
+                };
                 await Sandboxes.RecordOutcomeAsync(record.TeamId, record.ContainerId, reason, CancellationToken.None);
                 throw e as SandboxException ?? new SandboxException(reason, e);
             }

@@ -43,6 +43,12 @@ public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixtu
         var output = await ExecuteOverWebSocketAsync(host, cookie, kernelId, "import pandas; print(6 * 7, open('/data/persons.csv').readline().split(',')[0])");
         Assert.Equal("42 person_id", output.Trim());
 
+        // Staff see the running sandbox with its live memory use against its limit.
+        using var staff = host.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        staff.DefaultRequestHeaders.Add("Cookie", await SignInCookieAsync(host, "anna"));
+        var sandboxesPage = await staff.GetStringAsync("/staff/sandboxes", Ct);
+        Assert.Matches(@"<td>running</td>\s*<td>\d+ MB of 768 MB</td>", sandboxesPage);
+
         var zuidCookie = await SignInCookieAsync(host, "zuid1");
         using var zuid = host.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         zuid.DefaultRequestHeaders.Add("Cookie", zuidCookie);

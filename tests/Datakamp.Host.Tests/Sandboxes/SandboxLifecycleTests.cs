@@ -127,6 +127,21 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
     }
 
     [Fact]
+    public async Task An_engine_that_is_down_is_a_clear_message_not_a_hang_or_a_crash()
+    {
+        await using var harness = await SandboxHarness.StartAsync(postgres, docker);
+        using var deadEngine = new DockerEngineClient(new DockerEngineOptions { SocketPath = "/run/datakamp-test-no-engine.sock" });
+        var manager = new SandboxManager(deadEngine, harness.Database, harness.Registry, harness.Connections,
+            Microsoft.Extensions.Options.Options.Create(harness.Options),
+            Microsoft.Extensions.Options.Options.Create(new Datakamp.Host.Options.StorageOptions { StateDirectory = harness.State.Path }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SandboxManager>.Instance);
+
+        var error = await Assert.ThrowsAsync<SandboxException>(() => manager.StartAsync(harness.TeamA.Id, "staff:test", Ct));
+
+        Assert.StartsWith("the Docker engine is not answering (Docker engine not answering on /run/datakamp-test-no-engine.sock: the socket file does not exist)", error.Message);
+    }
+
+    [Fact]
     public async Task Starting_and_stopping_are_recorded_in_the_audit_trail()
     {
         await using var harness = await SandboxHarness.StartAsync(postgres, docker);
