@@ -17,6 +17,9 @@ namespace Datakamp.Disclosure;
 /// </summary>
 public static class DisclosureChecker
 {
+    /// <summary>The verdict schema written (see Verdicts/README.md). 2: secondary suppression, feasible intervals, information loss.</summary>
+    public const int SchemaVersion = 2;
+
     /// <summary>Checks all tables of <paramref name="request"/> in one pass over the microdata; <paramref name="bytesRead"/> reports bytes read.</summary>
     public static async Task<VerdictDocument> CheckAsync(CheckRequest request, IProgress<long>? bytesRead = null, CancellationToken cancellationToken = default)
     {
@@ -60,13 +63,27 @@ public static class DisclosureChecker
             // The per-unit state of the pass (tens of MB for millions of units) is garbage now: collect it
             // before the verdict is built, so the verdict does not add to the pass's peak memory.
             GC.Collect();
+            var assessed = new List<AssessedTable>();
             for (var k = 0; k < toRecompute.Count; k++)
             {
                 var i = toRecompute[k];
                 var outcome = pass.Tables[k];
-                try { verdicts[i] = outcome.Table is { } table ? Judge(request, request.Specs[i], table) : Failed(request.Specs[i], outcome.Error!.Message); }
+                try
+                {
+                    if (outcome.Table is not { } table) { verdicts[i] = Failed(request.Specs[i], outcome.Error!.Message); continue; }
+                    var assessments = PrimarySuppression.Assess(table, request.Policy);
+                    verdicts[i] = Judge(request, request.Specs[i], table, assessments);
+                    assessed.Add(new AssessedTable(i, table, assessments));
+                }
                 catch (DisclosureInputException e) { verdicts[i] = Failed(request.Specs[i], e.Message); }
             }
+
+            // Secondary suppression over all tables of the request that were recomputed (linked where they
+            // share a population), also for a table whose submitted file failed: its cells are still published
+            // next to the others once fixed, and the checker needs the pattern.
+            var suppression = SecondarySuppressionStep.Run(assessed, request.Policy, cancellationToken);
+            foreach (var (i, result) in suppression)
+                if (verdicts[i] is { RowsRead: not null } v) verdicts[i] = WithSuppression(v, result);
         }
 
         var files = verdicts.Select(v => v!).ToList();
@@ -76,7 +93,7 @@ public static class DisclosureChecker
         foreach (var f in files.Where(f => f.Status != CheckStatus.Pass))
             reasons.Add($"{f.File}: {f.Status.ToWord()}: {string.Join(" ", f.Reasons)}");
         if (status == CheckStatus.Pass) reasons.Add("Every cell of every table passed the policy's rules.");
-        return new VerdictDocument(1, status, reasons, new PolicyReference(request.Policy.Name, request.Policy.Version),
+        return new VerdictDocument(SchemaVersion, status, reasons, new PolicyReference(request.Policy.Name, request.Policy.Version),
             new MicrodataReference(dataName, sha, sha is null ? null : bytes), files);
     }
 
@@ -91,9 +108,8 @@ public static class DisclosureChecker
     }
 
     /// <summary>Rules, primary suppression and the comparison with the submitted file (when there is one) for one recomputed table.</summary>
-    private static FileVerdict Judge(CheckRequest request, TableSpec spec, RecomputedTable table)
+    private static FileVerdict Judge(CheckRequest request, TableSpec spec, RecomputedTable table, IReadOnlyList<CellAssessment> assessments)
     {
-        var assessments = PrimarySuppression.Assess(table, request.Policy);
         var compared = request.SubmittedFiles.TryGetValue(spec.File, out var submittedPath);
         IReadOnlyDictionary<int, (double? Value, long Line)> submitted = new Dictionary<int, (double? Value, long Line)>();
         if (compared)
@@ -152,6 +168,34 @@ public static class DisclosureChecker
             table.Dimensions.Select(d => new DimensionVerdict(d.Column, d.Categories)).ToList(), table.HasMargins,
             status, reasons, table.RowsRead, table.RowsUsed, table.RowsWithMissingCategory, cells, relations);
         return verdict;
+    }
+
+    /// <summary>Marks secondary cells and intervals, adds the information loss, and fails the file when anything more must be suppressed or the suppression failed.</summary>
+    private static FileVerdict WithSuppression(FileVerdict verdict, TableSuppression suppression)
+    {
+        var cells = verdict.Cells.Select((c, index) => suppression.Suppressed.TryGetValue(index, out var s)
+            ? c with
+            {
+                SecondarySuppressed = s.Kind == Suppression.SuppressionKind.Secondary,
+                FeasibleInterval = new FeasibleIntervalVerdict(Finite(s.Interval.Lower), Finite(s.Interval.Upper), s.Interval.Reliable),
+            }
+            : c).ToList();
+        var info = suppression.Verdict;
+        var status = verdict.Status;
+        var reasons = verdict.Reasons.ToList();
+        switch (info.Status)
+        {
+            case SuppressionOutcome.Protected or SuppressionOutcome.NotNeeded or SuppressionOutcome.NotApplicable:
+                if (info.SecondaryCells > 0) status = CheckStatus.Fail;   // cells must be suppressed before release
+                if (suppression.LinkFailed) status = status.Worst(CheckStatus.Review);
+                if (info.PrimaryCells > 0 || info.SecondaryCells > 0 || suppression.LinkFailed) reasons.Add(info.Message);
+                break;
+            default:
+                status = CheckStatus.Fail;
+                reasons.Add(info.Message);
+                break;
+        }
+        return verdict with { Cells = cells, Status = status, Reasons = reasons, Suppression = info };
     }
 
     private static FileVerdict Failed(TableSpec spec, string message) =>

@@ -97,7 +97,7 @@ public sealed class DisclosureCheckerTests : IDisposable
     {
         var v = await Check("region,value\nA,120\nB,15\nTotal,135\n");
         var json = VerdictJsonContext.Serialize(v);
-        Assert.Contains("\"schema_version\": 1", json);
+        Assert.Contains("\"schema_version\": 2", json);
         Assert.Contains("\"status\": \"fail\"", json);
         Assert.Contains("\"primary_suppressed\": true", json);
         var back = VerdictJsonContext.Deserialize(json)!;

@@ -11,7 +11,7 @@ public static class LinkedTables
     /// <remarks>
     /// A shared cell must have the same value in every table (relative tolerance 1e-9). It is primary if it
     /// is primary anywhere, with the largest protection; its a-priori bounds are the intersection; it must
-    /// stay published if any table says so; its cost is the largest given.
+    /// stay published if any table says so; it is published if any table publishes it; its cost is the largest given.
     /// </remarks>
     public static SuppressionProblem Build(params TableBuilder[] tables)
     {
@@ -76,6 +76,7 @@ public static class LinkedTables
             LowerBound = Math.Max(a.LowerBound, b.LowerBound),
             UpperBound = Math.Min(a.UpperBound, b.UpperBound),
             MaySuppress = a.MaySuppress && b.MaySuppress,
+            IsPublished = a.IsPublished || b.IsPublished,
             Cost = cost,
         };
     }

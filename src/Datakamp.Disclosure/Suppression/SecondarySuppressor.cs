@@ -29,7 +29,8 @@ public static class SecondarySuppressor
         options ??= new SuppressionOptions();
         var cells = problem.Cells;
         var search = new ProtectionSearch(problem);
-        var suppressed = problem.PrimaryIndices.ToHashSet();
+        // Cells no table publishes are unknown to the attacker from the start (free, never secondaries).
+        var suppressed = problem.PrimaryIndices.Concat(problem.UnpublishedIndices).ToHashSet();
         var primaries = problem.PrimaryIndices
             .OrderByDescending(p => Math.Max(cells[p].LowerProtection, cells[p].UpperProtection))
             .ThenBy(p => p)
@@ -72,7 +73,7 @@ public static class SecondarySuppressor
         // and its partial protection should not be thinned out.
         if (options.RemoveRedundantSecondaries && impossible.Count == 0)
         {
-            var secondaries = suppressed.Where(c => !cells[c].IsPrimary)
+            var secondaries = suppressed.Where(c => !cells[c].IsPrimary && cells[c].IsPublished)
                 .OrderByDescending(c => cells[c].EffectiveCost)
                 .ThenBy(c => c)
                 .ToList();
@@ -146,6 +147,11 @@ public static class SecondarySuppressor
         foreach (var c in suppressed.Order())
         {
             var cell = problem.Cells[c];
+            if (!cell.IsPublished)
+            {
+                continue; // not a suppression: nobody publishes it
+            }
+
             var interval = intervals[c];
             unreliable |= !interval.Reliable;
             if (cell.IsPrimary)

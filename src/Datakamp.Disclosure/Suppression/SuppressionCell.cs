@@ -38,6 +38,13 @@ public sealed record SuppressionCell(string Id, double Value)
     public bool MaySuppress { get; init; } = true;
 
     /// <summary>
+    /// False for a cell that no table publishes (e.g. the margins of a table submitted without margins):
+    /// the attacker does not know it, so it is an unknown from the start, at no cost, and never reported as
+    /// a secondary. Default true.
+    /// </summary>
+    public bool IsPublished { get; init; } = true;
+
+    /// <summary>
     /// Optional table coordinates (dimension → category, dimensions at their total left out), set by
     /// <see cref="TableBuilder"/>/<see cref="LinkedTables"/>. Used only to focus the complement search on
     /// small sub-tables first; problems without coordinates are searched on the whole cell set.

@@ -78,6 +78,9 @@ public sealed class SuppressionProblem
     /// <summary>Indices of the primary cells.</summary>
     public IEnumerable<int> PrimaryIndices => Enumerable.Range(0, Cells.Count).Where(i => Cells[i].IsPrimary);
 
+    /// <summary>Indices of the cells no table publishes (unknown to the attacker from the start).</summary>
+    public IEnumerable<int> UnpublishedIndices => Enumerable.Range(0, Cells.Count).Where(i => !Cells[i].IsPublished);
+
     /// <summary>Index of a cell id.</summary>
     public int IndexOf(string id) =>
         _index.TryGetValue(id, out var i) ? i : throw new KeyNotFoundException($"Unknown cell id '{id}'.");
@@ -115,6 +118,11 @@ public sealed class SuppressionProblem
         if (!c.IsPrimary && (c.LowerProtection > 0 || c.UpperProtection > 0))
         {
             throw new ArgumentException($"Cell '{c.Id}' requires protection but is not primary.");
+        }
+
+        if (c.IsPrimary && !c.IsPublished)
+        {
+            throw new ArgumentException($"Primary cell '{c.Id}' is not published; only published cells can be primary.");
         }
 
         if (!(c.EffectiveCost >= 0) || !double.IsFinite(c.EffectiveCost))

@@ -16,6 +16,7 @@ public sealed class TableBuilder
     private readonly Dictionary<string, (double Lower, double Upper)> _bounds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _cost = new(StringComparer.Ordinal);
     private readonly HashSet<string> _fixed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unpublished = new(StringComparer.Ordinal);
 
     /// <summary>Creates a table spanned by <paramref name="dimensions"/> (distinct names).</summary>
     public TableBuilder(params TableDimension[] dimensions)
@@ -102,6 +103,13 @@ public sealed class TableBuilder
         return this;
     }
 
+    /// <summary>Declares that this table does not publish a cell (e.g. its margins when the table was released without margins).</summary>
+    public TableBuilder NotPublished(params string[] coordinates)
+    {
+        _unpublished.Add(CellId(coordinates));
+        return this;
+    }
+
     /// <summary>Computes every margin cell as the sum of the inner cells (inner cells must all be set).</summary>
     public TableBuilder FillMargins()
     {
@@ -180,6 +188,7 @@ public sealed class TableBuilder
             LowerBound = lo,
             UpperBound = hi,
             MaySuppress = !_fixed.Contains(id),
+            IsPublished = !_unpublished.Contains(id),
             Cost = _cost.TryGetValue(id, out var cost) ? cost : null,
         };
         if (_primary.TryGetValue(id, out var prot))

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Datakamp.Disclosure.Verdicts;
 
 /// <summary>
@@ -32,7 +34,8 @@ public sealed record FileVerdict(
     long? RowsUsed,
     long? RowsWithMissingCategory,
     IReadOnlyList<CellVerdict> Cells,
-    IReadOnlyList<RelationVerdict> Relations);
+    IReadOnlyList<RelationVerdict> Relations,
+    SuppressionVerdict? Suppression = null);
 
 /// <summary>A dimension and its categories in output order.</summary>
 public sealed record DimensionVerdict(string Column, IReadOnlyList<string> Categories);
@@ -58,7 +61,63 @@ public sealed record CellVerdict(
     double? AttackerUpperBound,
     bool SubmittedPresent,
     double? Submitted,
-    double? Difference);
+    double? Difference,
+    FeasibleIntervalVerdict? FeasibleInterval = null);
+
+/// <summary>
+/// What an attacker can derive for a suppressed cell from everything published (all linked tables, their
+/// additive relations and a-priori bounds): the cell lies in [<see cref="Lower"/>, <see cref="Upper"/>];
+/// null = unbounded. In the unit of the file's suppression quantity (for a mean table: the cell's sum).
+/// Confidential like the cell value: for checkers, never published. <see cref="Reliable"/> false = an LP did
+/// not finish cleanly (then the file fails).
+/// </summary>
+public sealed record FeasibleIntervalVerdict(double? Lower, double? Upper, bool Reliable);
+
+/// <summary>Secondary suppression of one file: outcome, what it was computed on, and the information loss.</summary>
+/// <param name="Status">The outcome; only <see cref="SuppressionOutcome.Protected"/>, <see cref="SuppressionOutcome.NotNeeded"/> and <see cref="SuppressionOutcome.NotApplicable"/> can go with a releasable pattern.</param>
+/// <param name="Message">A sentence for a person.</param>
+/// <param name="Quantity">The additive quantity suppressed (<c>count</c>, <c>sum of income</c>; a mean table is protected through its sums); null when not applicable.</param>
+/// <param name="LinkedWith">Other files of the request solved together with this one (same population, linked cells).</param>
+/// <param name="PrimaryCells">Primary-suppressed cells of this file.</param>
+/// <param name="SecondaryCells">Cells of this file suppressed as secondaries.</param>
+/// <param name="SecondaryValue">Sum of |quantity| over the secondary cells of this file.</param>
+/// <param name="TableTotal">|grand total| of the quantity (sum of the inner cells for a table without margins).</param>
+/// <param name="SecondaryShare">SecondaryValue / TableTotal; null when the total is 0.</param>
+/// <param name="SolveSeconds">Wall time of the suppression solve of this file's problem (shared by linked files).</param>
+public sealed record SuppressionVerdict(
+    SuppressionOutcome Status,
+    string Message,
+    string? Quantity,
+    IReadOnlyList<string> LinkedWith,
+    int PrimaryCells,
+    int SecondaryCells,
+    double SecondaryValue,
+    double? TableTotal,
+    double? SecondaryShare,
+    double SolveSeconds);
+
+/// <summary>Outcome of secondary suppression for one file.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SuppressionOutcome>))]
+public enum SuppressionOutcome
+{
+    /// <summary>No primary cell in this file or anything linked to it.</summary>
+    [JsonStringEnumMemberName("not_needed")] NotNeeded,
+
+    /// <summary>The statistic has no additive structure (median, percentiles, min, max, std): nothing to recompute from margins.</summary>
+    [JsonStringEnumMemberName("not_applicable")] NotApplicable,
+
+    /// <summary>Every primary cell meets its protection, verified by the attacker LP.</summary>
+    [JsonStringEnumMemberName("protected")] Protected,
+
+    /// <summary>Some primary cell cannot be protected by any pattern: do not publish.</summary>
+    [JsonStringEnumMemberName("cannot_be_protected")] CannotBeProtected,
+
+    /// <summary>Verification found an under-protected cell or an LP did not finish cleanly: do not publish.</summary>
+    [JsonStringEnumMemberName("verification_failed")] VerificationFailed,
+
+    /// <summary>The suppression problem could not be built or solved (message says why): do not publish.</summary>
+    [JsonStringEnumMemberName("error")] Error,
+}
 
 /// <summary>A rule that fired on a cell, with its numbers.</summary>
 public sealed record RuleVerdict(string Id, CheckStatus Status, string Message, IReadOnlyDictionary<string, double?> Numbers);

@@ -6,8 +6,9 @@ namespace Datakamp.Host.Check;
 
 /// <summary>
 /// The terminal view of a verdict for an output checker: per table its status and reasons, then the
-/// table itself with flagged cells marked (<c>*</c> fails and is primary-suppressed, <c>?</c> needs review),
-/// and the flagged cells with their rule ids. Two dimensions print as a grid; a third dimension gives one
+/// table itself with flagged cells marked (<c>*</c> fails and is primary-suppressed, <c>#</c> secondary
+/// suppression, <c>?</c> needs review), the flagged cells with their rule ids, and the information loss of
+/// secondary suppression. Two dimensions print as a grid; a third dimension gives one
 /// grid per layer; grids wider than the screen are split into bands of columns.
 /// </summary>
 internal static class VerdictSummary
@@ -25,6 +26,7 @@ internal static class VerdictSummary
             if (file.Cells.Count == 0 || file.Dimensions.Count == 0) continue;
             WriteTable(w, file, width);
             WriteFlagged(w, file);
+            WriteSuppression(w, file);
         }
     }
 
@@ -77,8 +79,22 @@ internal static class VerdictSummary
     {
         var value = cell.Value is not { } v ? "-" : v == Math.Round(v) && Math.Abs(v) < 1e15
             ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("N2", CultureInfo.InvariantCulture);
-        var mark = cell.PrimarySuppressed ? "*" : cell.Status == CheckStatus.Review ? "?" : cell.Status == CheckStatus.Fail ? "*" : " ";
+        var mark = cell.PrimarySuppressed ? "*" : cell.SecondarySuppressed ? "#" : cell.Status == CheckStatus.Review ? "?" : cell.Status == CheckStatus.Fail ? "*" : " ";
         return value + mark;
+    }
+
+    private static void WriteSuppression(TextWriter w, FileVerdict file)
+    {
+        if (file.Suppression is not { } s) return;
+        var secondary = file.Cells.Where(c => c.SecondarySuppressed).ToList();
+        if (secondary.Count == 0) return;
+        w.WriteLine();
+        var share = s.SecondaryShare is { } f ? $", {(100 * f).ToString("0.##", CultureInfo.InvariantCulture)}% of the table total" : "";
+        w.WriteLine($"   secondary suppression ({secondary.Count}; # = suppressed so that no * can be recomputed; {s.Quantity}): "
+            + $"information loss {s.SecondaryValue.ToString("N0", CultureInfo.InvariantCulture)}{share}");
+        foreach (var c in secondary.Take(MaxListedCells)) w.WriteLine($"   # {c.Id}");
+        if (secondary.Count > MaxListedCells)
+            w.WriteLine($"   ... and {secondary.Count - MaxListedCells} more (in the verdict file, --out)");
     }
 
     private static void WriteFlagged(TextWriter w, FileVerdict file)

@@ -167,7 +167,9 @@ internal static class GlpkAudit
     public static Dictionary<string, AuditInterval> AssertIntervalsAgree(SuppressionProblem problem, SuppressionResult result, bool primariesOnly = false)
     {
         var targets = result.Cells.Where(c => !primariesOnly || c.Kind == SuppressionKind.Primary).ToList();
-        var audit = Intervals(problem, result.Cells.Select(c => c.Id).ToList(), targets.Select(c => c.Id).ToList());
+        // Cells nobody publishes are unknowns for the attacker as well as suppressed ones.
+        var unknown = result.Cells.Select(c => c.Id).Concat(problem.Cells.Where(c => !c.IsPublished).Select(c => c.Id)).ToList();
+        var audit = Intervals(problem, unknown, targets.Select(c => c.Id).ToList());
         foreach (var reported in targets)
         {
             var a = audit[reported.Id];

@@ -78,6 +78,12 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Matches(@"Zuid\s+180\*", output);
         Assert.Contains("* district=Zuid: threshold", output);
         Assert.Contains("No submitted file was given", output);
+        // Zuid is the only other district: the total would give it away, so Noord or Total is a secondary.
+        var secondary = Assert.Single(verdict.Files[0].Cells, c => c.SecondarySuppressed);
+        Assert.Equal(SuppressionOutcome.Protected, verdict.Files[0].Suppression!.Status);
+        Assert.Matches(@"(Noord\s+1,200#)|(Total\s+1,380#)", output);
+        Assert.Contains($"# {secondary.Id}", output);
+        Assert.Contains("information loss", output);
     }
 
     [Fact]

@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Datakamp.Disclosure.Filters;
+using Datakamp.Disclosure.Policies;
+using Datakamp.Disclosure.Rules;
+using Datakamp.Disclosure.Specs;
+using Datakamp.Disclosure.Suppression;
+using Datakamp.Disclosure.Tables;
+using Datakamp.Disclosure.Verdicts;
+using SuppressionDimension = Datakamp.Disclosure.Suppression.TableDimension;
+
+namespace Datakamp.Disclosure.Protection;
+
+/// <summary>One recomputed table of a request after its rules and primary suppression.</summary>
+/// <param name="Key">The caller's index of the table (its position in the request).</param>
+/// <param name="Table">The recomputed table.</param>
+/// <param name="Assessments">Its cells after the rules, by cell index.</param>
+internal sealed record AssessedTable(int Key, RecomputedTable Table, IReadOnlyList<CellAssessment> Assessments);
+
+/// <summary>Secondary suppression of one table: the file's summary and, per suppressed cell index, its kind and interval.</summary>
+internal sealed record TableSuppression(SuppressionVerdict Verdict, IReadOnlyDictionary<int, SuppressedCell> Suppressed, bool LinkFailed);
+
+/// <summary>
+/// Builds and solves the secondary-suppression problems of one request. Tables of the same population
+/// (dataset, unit, filter, weight) that show the same additive quantity (the count, or the sum of one value
+/// column; a mean table through its sums) are linked: a cell with the same coordinates is one cell
+/// (<see cref="LinkedTables"/>). A table without margins still links: its margins are cells nobody publishes.
+/// Other tables are solved on their own. Fails closed: anything that cannot be built or solved is reported
+/// with <see cref="SuppressionOutcome.Error"/>.
+/// </summary>
+internal static class SecondarySuppressionStep
+{
+    // '%' is escaped in every label, so this total label can never collide with a category.
+    private const string TotalLabel = "%Total";
+
+    public static Dictionary<int, TableSuppression> Run(IReadOnlyList<AssessedTable> tables, Policy policy, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<int, TableSuppression>();
+        var groups = new List<List<AssessedTable>>();
+        foreach (var t in tables)
+        {
+            if (Quantity(t.Table.Spec) is null)
+            {
+                var primaries = t.Assessments.Count(a => a.PrimarySuppressed);
+                var message = $"No secondary suppression: a {t.Table.Statistic} has no additive structure, so no cell can be recomputed from other cells or margins"
+                    + (primaries > 0 ? "; suppressing the primary cells is enough." : ".");
+                result[t.Key] = new TableSuppression(new SuppressionVerdict(SuppressionOutcome.NotApplicable, message, null, [], primaries, 0, 0, null, null, 0),
+                    new Dictionary<int, SuppressedCell>(), false);
+                continue;
+            }
+
+            var key = PopulationKey(t.Table.Spec);
+            var group = groups.FirstOrDefault(g => PopulationKey(g[0].Table.Spec) == key);
+            if (group is null) groups.Add([t]);
+            else group.Add(t);
+        }
+
+        var solved = new TableSuppression[groups.Count][];
+        // Independent groups in parallel (the request's two cores); each group is one LP problem.
+        Parallel.For(0, groups.Count, new ParallelOptions { CancellationToken = cancellationToken }, g => solved[g] = SolveGroup(groups[g], policy));
+        for (var g = 0; g < groups.Count; g++)
+            for (var k = 0; k < groups[g].Count; k++)
+                result[groups[g][k].Key] = solved[g][k];
+        return result;
+    }
+
+    /// <summary>The additive quantity a table's cells are built from, or null for statistics without additive structure.</summary>
+    internal static string? Quantity(TableSpec spec)
+    {
+        var weight = spec.Weight is null ? "" : $" weighted by {spec.Weight}";
+        return spec.Statistic.Kind switch
+        {
+            StatisticKind.Count => "count" + weight,
+            StatisticKind.Sum or StatisticKind.Mean => $"sum of {spec.Value}{weight}",
+            _ => null,
+        };
+    }
+
+    private static string PopulationKey(TableSpec spec) =>
+        string.Join("\u001f", spec.Dataset, spec.Unit, spec.Filter is null ? "" : FilterText(spec.Filter), Quantity(spec));
+
+    private static TableSuppression[] SolveGroup(List<AssessedTable> group, Policy policy)
+    {
+        var quantity = Quantity(group[0].Table.Spec);
+        var primaryCount = group.Select(t => t.Assessments.Count(a => a.PrimarySuppressed)).ToArray();
+        if (primaryCount.Sum() == 0)
+        {
+            var linked = group.Count > 1 ? " (nor in the tables linked to it)" : "";
+            return group.Select(t => new TableSuppression(new SuppressionVerdict(SuppressionOutcome.NotNeeded,
+                $"No secondary suppression needed: no cell is primary-suppressed{linked}.", quantity, Others(group, t), 0, 0, 0, TableTotal(t), 0, 0),
+                new Dictionary<int, SuppressedCell>(), false)).ToArray();
+        }
+
+        List<TableBuilder> builders;
+        try { builders = group.Select(t => Builder(t, policy)).ToList(); }
+        catch (ArgumentException e) { return group.Select(t => ErrorFor(group, t, quantity, $"the suppression problem could not be built: {e.Message}")).ToArray(); }
+
+        if (group.Count > 1)
+        {
+            SuppressionProblem? problem = null;
+            string? whyNot = null;
+            try { problem = LinkedTables.Build([.. builders]); }
+            catch (ArgumentException e) { whyNot = e.Message; }
+            if (problem is not null) return Solve(group, builders, problem, quantity, linkFailed: false);
+
+            // Same population on paper, yet the tables disagree (e.g. rows with an empty category in one of
+            // the dimensions are missing from one table only): solve each alone, and say that the combination
+            // is not proven.
+            var separate = new TableSuppression[group.Count];
+            for (var k = 0; k < group.Count; k++)
+            {
+                var one = Solve([group[k]], [builders[k]], null, quantity, linkFailed: true)[0];
+                var message = one.Verdict.Message + $" The tables {string.Join(", ", group.Select(t => t.Table.Spec.File))} come from the same population "
+                    + $"but could not be linked ({whyNot}), so each was suppressed on its own: a person must check that together they do not undo the suppression.";
+                separate[k] = one with { Verdict = one.Verdict with { Message = message } };
+            }
+            return separate;
+        }
+
+        return Solve(group, builders, null, quantity, linkFailed: false);
+    }
+
+    private static TableSuppression[] Solve(List<AssessedTable> group, List<TableBuilder> builders, SuppressionProblem? problem, string? quantity, bool linkFailed)
+    {
+        SuppressionResult solution;
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            problem ??= builders.Count == 1 ? builders[0].Build() : LinkedTables.Build([.. builders]);
+            solution = SecondarySuppressor.Run(problem);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return group.Select(t => ErrorFor(group, t, quantity, $"secondary suppression could not run: {e.Message}")).ToArray();
+        }
+        var seconds = watch.Elapsed.TotalSeconds;
+
+        var byId = solution.Cells.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var outcome = solution.Status switch
+        {
+            SuppressionStatus.Protected => SuppressionOutcome.Protected,
+            SuppressionStatus.CannotBeProtected => SuppressionOutcome.CannotBeProtected,
+            _ => SuppressionOutcome.VerificationFailed,
+        };
+        var output = new TableSuppression[group.Count];
+        for (var k = 0; k < group.Count; k++)
+        {
+            var t = group[k];
+            var builder = builders[k];
+            var suppressed = new Dictionary<int, SuppressedCell>();
+            int secondaries = 0;
+            double secondaryValue = 0;
+            foreach (var cell in t.Table.Cells)
+            {
+                if (!byId.TryGetValue(builder.CellId(Coordinates(t.Table, builder, cell)), out var s)) continue;
+                suppressed[cell.Index] = s;
+                if (s.Kind == SuppressionKind.Secondary) { secondaries++; secondaryValue += Math.Abs(s.Value); }
+            }
+            var total = TableTotal(t);
+            var primaries = t.Assessments.Count(a => a.PrimarySuppressed);
+            var linked = Others(group, t);
+            var with = linked.Count > 0 ? $", linked with {string.Join(", ", linked)}" : "";
+            string message = outcome switch
+            {
+                SuppressionOutcome.Protected when secondaries > 0 => string.Create(CultureInfo.InvariantCulture,
+                    $"Secondary suppression ({quantity}{with}): {secondaries} more cells must be suppressed (#) so that no primary cell can be recomputed within its protection; information loss {secondaryValue:G6}{(total is > 0 ? $" ({100 * secondaryValue / total.Value:0.##}% of the table total)" : "")}."),
+                SuppressionOutcome.Protected when primaries > 0 => $"Secondary suppression ({quantity}{with}): the primary cells cannot be recomputed from what is published; no further cells need to be suppressed.",
+                SuppressionOutcome.Protected => $"Secondary suppression ({quantity}{with}): no cell of this table needs to be suppressed.",
+                _ => $"Secondary suppression FAILED ({quantity}{with}): {solution.Message} The file cannot be released with this suppression pattern.",
+            };
+            output[k] = new TableSuppression(new SuppressionVerdict(outcome, message, quantity, linked, primaries, secondaries, secondaryValue, total,
+                total is > 0 ? secondaryValue / total.Value : null, seconds), suppressed, linkFailed);
+        }
+        return output;
+    }
+
+    private static TableSuppression ErrorFor(List<AssessedTable> group, AssessedTable t, string? quantity, string reason) =>
+        new(new SuppressionVerdict(SuppressionOutcome.Error, $"Secondary suppression FAILED: {reason}. The file cannot be released until this is resolved.",
+            quantity, Others(group, t), t.Assessments.Count(a => a.PrimarySuppressed), 0, 0, TableTotal(t), null, 0), new Dictionary<int, SuppressedCell>(), false);
+
+    private static List<string> Others(List<AssessedTable> group, AssessedTable t) =>
+        group.Where(o => !ReferenceEquals(o, t)).Select(o => o.Table.Spec.File).ToList();
+
+    /// <summary>The cell's value in the suppression quantity: the count, the sum; for a mean, the sum behind it.</summary>
+    internal static double QuantityValue(RecomputedTable table, TableCell cell)
+    {
+        var e = cell.Evidence;
+        return table.Statistic.Kind == StatisticKind.Mean
+            ? (table.Spec.Weight is null ? e.Sum : e.WeightedSum ?? 0)
+            : e.Value ?? 0;
+    }
+
+    private static double? TableTotal(AssessedTable t)
+    {
+        var table = t.Table;
+        if (table.HasMargins)
+            return Math.Abs(QuantityValue(table, table[Enumerable.Repeat(TableCell.Total, table.Dimensions.Count).ToArray()]));
+        return table.Cells.Sum(c => Math.Abs(QuantityValue(table, c)));
+    }
+
+    private static TableBuilder Builder(AssessedTable t, Policy policy)
+    {
+        var table = t.Table;
+        var dims = table.Dimensions.Select(d => new SuppressionDimension(Escape(d.Column), d.Categories.Select(Escape).ToArray(), TotalLabel)).ToArray();
+        var lower = table.HasNegativeValues ? double.NegativeInfinity : 0;
+        var builder = new TableBuilder(dims) { DefaultBounds = (lower, double.PositiveInfinity) };
+        foreach (var cell in table.Cells)
+        {
+            var value = QuantityValue(table, cell);
+            if (!double.IsFinite(value)) throw new ArgumentException($"cell {table.CellId(cell)} has no finite {Quantity(table.Spec)}");
+            builder.Value(value, Coordinates(table, builder, cell));
+        }
+        if (!table.HasMargins)
+        {
+            // The margins are cells of the population (other tables may publish them), not of this table.
+            builder.FillMargins();
+            foreach (var c in builder.AllCoordinates().Where(c => c.Contains(TotalLabel))) builder.NotPublished(c);
+        }
+        foreach (var a in t.Assessments.Where(a => a.PrimarySuppressed))
+        {
+            var value = QuantityValue(table, a.Cell);
+            double lowerProtection = a.ProtectionLower ?? 0, upperProtection = a.ProtectionUpper ?? 0;
+            if (table.Statistic.Kind == StatisticKind.Mean)
+            {
+                // Frequency-type protections were computed on the mean; a mean is protected through its sum.
+                var frequency = ThresholdRule.FrequencyProtection(value, policy.Suppression);
+                lowerProtection = Math.Max(lowerProtection, frequency);
+                upperProtection = Math.Max(upperProtection, frequency);
+            }
+            if (!double.IsFinite(lowerProtection) || !double.IsFinite(upperProtection))
+                throw new ArgumentException($"cell {table.CellId(a.Cell)} has no finite required protection");
+            // Nobody needs to be shown values below what everyone knows (0 for non-negative data).
+            lowerProtection = Math.Max(0, Math.Min(lowerProtection, value - lower));
+            if (lowerProtection == 0 && upperProtection <= 0) upperProtection = Math.Max(policy.Suppression.MinimumProtection, 1);
+            builder.Primary(lowerProtection, upperProtection, Coordinates(table, builder, a.Cell));
+        }
+        return builder;
+    }
+
+    private static string[] Coordinates(RecomputedTable table, TableBuilder builder, TableCell cell)
+    {
+        var result = new string[cell.Coordinates.Count];
+        for (var d = 0; d < result.Length; d++)
+            result[d] = cell.Coordinates[d] == TableCell.Total ? TotalLabel : builder.Dimensions[d].Categories[cell.Coordinates[d]];
+        return result;
+    }
+
+    // Suppression ids reserve '=' and ';'; labels from the data may hold anything.
+    private static string Escape(string label) =>
+        label.Replace("%", "%25", StringComparison.Ordinal).Replace("=", "%3D", StringComparison.Ordinal).Replace(";", "%3B", StringComparison.Ordinal);
+
+    /// <summary>A canonical text of a filter (for grouping tables by population).</summary>
+    internal static string FilterText(FilterExpression filter)
+    {
+        var sb = new StringBuilder();
+        void Literal(FilterLiteral l) => sb.Append(l.IsNumber ? "n:" + l.Number.ToString("R", CultureInfo.InvariantCulture) : "s:" + l.Text!.Length.ToString(CultureInfo.InvariantCulture) + ":" + l.Text);
+        void Write(FilterExpression f)
+        {
+            switch (f)
+            {
+                case AndFilter a: sb.Append("(and "); Write(a.Left); sb.Append(' '); Write(a.Right); sb.Append(')'); break;
+                case OrFilter o: sb.Append("(or "); Write(o.Left); sb.Append(' '); Write(o.Right); sb.Append(')'); break;
+                case NotFilter n: sb.Append("(not "); Write(n.Inner); sb.Append(')'); break;
+                case CompareFilter c: sb.Append("(cmp ").Append(c.Operator).Append(' ').Append(c.Column.Length).Append(':').Append(c.Column).Append(' '); Literal(c.Literal); sb.Append(')'); break;
+                case InFilter i:
+                    sb.Append("(in ").Append(i.Column.Length).Append(':').Append(i.Column);
+                    foreach (var item in i.Items) { sb.Append(' '); Literal(item); }
+                    sb.Append(')');
+                    break;
+                default: throw new InvalidOperationException($"unknown filter node {f.GetType().Name}");
+            }
+        }
+        Write(filter);
+        return sb.ToString();
+    }
+}
