@@ -127,6 +127,27 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
     }
 
     [Fact]
+    public async Task A_sandbox_killed_for_memory_at_start_is_reported_as_out_of_memory_with_its_limit()
+    {
+        await using var harness = await SandboxHarness.StartAsync(postgres, docker);
+        // An image like the analysis image whose entrypoint allocates 2 GiB at once (the sandbox has 768 MB).
+        var context = Directory.CreateTempSubdirectory("dk-oom-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"),
+            "FROM datakamp/python:bookworm\nENTRYPOINT [\"python3\", \"-c\", \"x = bytearray(2 * 1024 ** 3); x[::4096] = b'1' * len(x[::4096])\"]\n", Ct);
+        using (var build = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("docker", ["build", "-q", "-t", "datakamp-test/oom:1", context]) { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        {
+            await build.WaitForExitAsync(Ct);
+            Assert.True(build.ExitCode == 0, await build.StandardError.ReadToEndAsync(Ct));
+        }
+        Directory.Delete(context, recursive: true);
+        await harness.SetEventImageAsync("datakamp-test/oom:1");
+
+        var error = await Assert.ThrowsAsync<SandboxException>(() => harness.Manager.StartAsync(harness.TeamA.Id, "staff:test", Ct));
+
+        Assert.StartsWith($"the sandbox of {harness.Event.Slug}/a did not start: it ran out of memory (limit 768 MB)", error.Message);
+    }
+
+    [Fact]
     public async Task An_engine_that_is_down_is_a_clear_message_not_a_hang_or_a_crash()
     {
         await using var harness = await SandboxHarness.StartAsync(postgres, docker);
