@@ -20,6 +20,18 @@ public sealed class IdeConnections : IDisposable
         return _pools.GetOrAdd(session, Create);
     }
 
+    /// <summary>A GET to the team's Jupyter as the host itself (with the session's token), bounded by <paramref name="timeout"/>.</summary>
+    public async Task<HttpResponseMessage> GetAsync(IdeSession session, string relativePath, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://localhost{session.BasePath}{relativePath}");
+        request.Headers.TryAddWithoutValidation("Authorization", $"token {session.Token}");
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        var response = await For(session).SendAsync(request, limit.Token);
+        await response.Content.LoadIntoBufferAsync(limit.Token);
+        return response;
+    }
+
     private static HttpMessageInvoker Create(IdeSession session) => new(new SocketsHttpHandler
     {
         ConnectCallback = async (_, cancellationToken) =>

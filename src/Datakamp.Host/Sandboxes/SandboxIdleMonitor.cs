@@ -84,13 +84,9 @@ public sealed class SandboxIdleMonitor(
         if (session is null) return null;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://localhost{session.BasePath}api/kernels");
-            request.Headers.TryAddWithoutValidation("Authorization", $"token {session.Token}");
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            using var response = await ideConnections.For(session).SendAsync(request, timeout.Token);
+            using var response = await ideConnections.GetAsync(session, "api/kernels", TimeSpan.FromSeconds(15), cancellationToken);
             if (!response.IsSuccessStatusCode) return null;
-            using var kernels = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
+            using var kernels = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
             DateTimeOffset? newest = null;
             foreach (var kernel in kernels.RootElement.EnumerateArray())
             {

@@ -187,13 +187,9 @@ public sealed class SandboxManager(
 
     private async Task<bool> IdeAnswersAsync(IdeSession session, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://localhost{session.BasePath}api/status");
-        request.Headers.TryAddWithoutValidation("Authorization", $"token {session.Token}");
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            using var response = await ideConnections.For(session).SendAsync(request, timeout.Token);
+            using var response = await ideConnections.GetAsync(session, "api/status", TimeSpan.FromSeconds(5), cancellationToken);
             return response.StatusCode == HttpStatusCode.OK;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)

@@ -127,6 +127,13 @@ public sealed class SandboxIdleMonitorTests(PostgresFixture postgres, DockerFixt
                 var received = await socket.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
                 text = Encoding.UTF8.GetString(buffer, 0, received.Count);
             }
+            // Jupyter's own kernel list learns "busy" from its own subscription, possibly after our socket did: wait for it.
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                using var list = await connections.GetAsync(session, "api/kernels", TimeSpan.FromSeconds(10), Ct);
+                if ((await list.Content.ReadAsStringAsync(Ct)).Contains("\"execution_state\": \"busy\"")) break;
+                await Task.Delay(100, Ct);
+            }
             return new BusyKernel(socket);
         }
 
