@@ -4,11 +4,14 @@ using Datakamp.Disclosure.Suppression;
 
 namespace Datakamp.Disclosure.Tests.Suppression;
 
-/// <summary>Run-time targets: ~2,000-cell 3-D tables within a few seconds; a few hundred cells well under a second.</summary>
-public sealed class PerformanceTests(ITestOutputHelper output)
+/// <summary>
+/// Tables of the sizes an event produces are protected, checked by GLPK. Their solve times are written to the
+/// test output for information only: timing is measured in benchmarks/, never asserted (machines are noisy).
+/// </summary>
+public sealed class LargeTableTests(ITestOutputHelper output)
 {
     [Fact]
-    public void DistrictsByAgeByHouseholdTypeFinishesWithinSeconds()
+    public void A_district_by_age_by_household_type_table_of_2288_cells_is_protected()
     {
         // 12 districts × 10 age bands × 15 household types + margins = 13 × 11 × 16 = 2,288 cells.
         var rng = new Random(7);
@@ -44,12 +47,11 @@ public sealed class PerformanceTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{problem.Cells.Count} cells, {primaries} primaries, {result.SecondaryCount} secondaries, secondary value {result.SecondaryValueSum}, {elapsed.TotalSeconds:F2}s"));
 
         Assert.Equal(SuppressionStatus.Protected, result.Status);
-        Assert.True(elapsed < TimeSpan.FromSeconds(20), $"took {elapsed}");
         GlpkAudit.AssertProtected(problem, result, primariesOnly: true);
     }
 
     [Fact]
-    public void FewHundredCellsWellUnderOneSecond()
+    public void A_256_cell_two_way_table_is_protected()
     {
         var table = RandomTables.Create(99, dimensionsOverride: 2, maxCategories: 15); // 16 × 16 = 256 cells
         var problem = table.Build();
@@ -59,7 +61,6 @@ public sealed class PerformanceTests(ITestOutputHelper output)
         var elapsed = watch.Elapsed;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{problem.Cells.Count} cells, {problem.Cells.Count(c => c.IsPrimary)} primaries, {result.SecondaryCount} secondaries, {elapsed.TotalMilliseconds:F0} ms"));
         Assert.Equal(SuppressionStatus.Protected, result.Status);
-        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"took {elapsed}");
         GlpkAudit.AssertProtected(problem, result);
     }
 
