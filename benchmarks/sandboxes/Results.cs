@@ -1,0 +1,34 @@
+namespace Datakamp.Benchmarks.Sandboxes;
+
+/// <summary>One sandbox of a batch: when it was ready (ms after the batch began) and where the time went.</summary>
+internal sealed record SandboxTiming(string Name, double ReadyMs, IReadOnlyList<(string Phase, double Ms)> Phases, string? Error = null)
+{
+    public bool Ok => Error is null;
+
+    public static SandboxTiming Failed(string name, double atMs, string error) => new(name, atMs, [], error);
+}
+
+/// <summary>N sandboxes started at once, by one method.</summary>
+internal sealed record BatchResult(string Method, int N, int Run, double WallMs, IReadOnlyList<SandboxTiming> Sandboxes)
+{
+    public int ReadyCount => Sandboxes.Count(s => s.Ok);
+
+    public bool AllReady => ReadyCount == N;
+
+    public double MedianReadyMs => Stats.Median(Sandboxes.Where(s => s.Ok).Select(s => s.ReadyMs));
+
+    public double MaxReadyMs => Sandboxes.Where(s => s.Ok).Select(s => s.ReadyMs).DefaultIfEmpty(double.NaN).Max();
+
+    public double PhaseMedian(string phase) => Stats.Median(Sandboxes.Where(s => s.Ok).SelectMany(s => s.Phases).Where(p => p.Phase == phase).Select(p => p.Ms));
+}
+
+internal static class Stats
+{
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}

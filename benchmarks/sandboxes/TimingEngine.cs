@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Datakamp.Docker;
+
+namespace Datakamp.Benchmarks.Sandboxes;
+
+/// <summary>When the engine calls of one container began and ended (<see cref="Clock"/> milliseconds).</summary>
+internal sealed class EngineTimes
+{
+    public double CreateBegin = double.NaN, CreateEnd = double.NaN, StartBegin = double.NaN, StartEnd = double.NaN;
+    public int Inspects;
+}
+
+/// <summary>
+/// The real engine client, passed through unchanged, noting when create and start of each container
+/// began and ended: splits the manager's start into preparation, create, start and waiting for Jupyter.
+/// </summary>
+internal sealed class TimingEngine(IContainerEngine inner) : IContainerEngine
+{
+    private readonly ConcurrentDictionary<string, EngineTimes> _times = new();
+
+    public EngineTimes For(string containerName) => _times.GetOrAdd(containerName, _ => new EngineTimes());
+
+    public void Clear() => _times.Clear();
+
+    public async Task<ContainerCreateResponse> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        var times = For(spec.Name ?? "");
+        times.CreateBegin = Clock.Now;
+        try { return await inner.CreateContainerAsync(spec, cancellationToken); }
+        finally { times.CreateEnd = Clock.Now; }
+    }
+
+    public async Task StartContainerAsync(string container, CancellationToken cancellationToken)
+    {
+        var times = For(container);
+        times.StartBegin = Clock.Now;
+        try { await inner.StartContainerAsync(container, cancellationToken); }
+        finally { times.StartEnd = Clock.Now; }
+    }
+
+    public Task<ContainerInspect?> InspectContainerAsync(string container, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref For(container).Inspects);
+        return inner.InspectContainerAsync(container, cancellationToken);
+    }
+
+    public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
+    public Task<EngineVersion> GetVersionAsync(CancellationToken cancellationToken) => inner.GetVersionAsync(cancellationToken);
+    public Task<ImageInspect?> InspectImageAsync(string image, CancellationToken cancellationToken) => inner.InspectImageAsync(image, cancellationToken);
+    public Task StopContainerAsync(string container, TimeSpan gracePeriod, CancellationToken cancellationToken) => inner.StopContainerAsync(container, gracePeriod, cancellationToken);
+    public Task KillContainerAsync(string container, string signal, CancellationToken cancellationToken) => inner.KillContainerAsync(container, signal, cancellationToken);
+    public Task RemoveContainerAsync(string container, bool force, bool removeVolumes, CancellationToken cancellationToken) => inner.RemoveContainerAsync(container, force, removeVolumes, cancellationToken);
+    public Task<ContainerWaitResult> WaitContainerAsync(string container, WaitCondition condition, TimeSpan timeout, CancellationToken cancellationToken) => inner.WaitContainerAsync(container, condition, timeout, cancellationToken);
+    public Task<ContainerOutput> GetContainerLogsAsync(string container, LogsOptions options, CancellationToken cancellationToken) => inner.GetContainerLogsAsync(container, options, cancellationToken);
+    public Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IReadOnlyCollection<string> labels, CancellationToken cancellationToken) => inner.ListContainersAsync(labels, cancellationToken);
+    public Task<ExecResult> ExecAsync(string container, ExecSpec spec, CancellationToken cancellationToken) => inner.ExecAsync(container, spec, cancellationToken);
+    public Task<ContainerArchive> GetArchiveAsync(string container, string path, TimeSpan timeout, CancellationToken cancellationToken) => inner.GetArchiveAsync(container, path, timeout, cancellationToken);
+    public IAsyncEnumerable<EngineEvent> StreamEventsAsync(EventFilter filter, CancellationToken cancellationToken) => inner.StreamEventsAsync(filter, cancellationToken);
+    public Task<ContainerResourceUsage> GetResourceUsageAsync(string container, CancellationToken cancellationToken) => inner.GetResourceUsageAsync(container, cancellationToken);
+}
