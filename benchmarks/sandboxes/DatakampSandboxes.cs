@@ -39,28 +39,22 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
     private readonly IdeSessionRegistry _registry = new();
     private readonly SandboxManager _manager;
     private readonly WebApplication _proxy;
-    private readonly HttpClient _browser;
+    private HttpClient _browser = null!;
     private int _batch;
 
-    private DatakampSandboxes(NpgsqlDataSource db, DockerEngineClient engine, string stateDirectory, SandboxOptions options, WebApplication proxy)
+    private DatakampSandboxes(NpgsqlDataSource db, DockerEngineClient engine, KeyValuePair<string, string> benchmarkLabel, string stateDirectory, SandboxOptions options, WebApplication proxy)
     {
         _db = db;
         _realEngine = engine;
-        _engine = new TimingEngine(engine);
+        _engine = new TimingEngine(engine, benchmarkLabel);
         var database = new Database();
         OpenDatabase(database, db);
         _manager = new SandboxManager(_engine, database, _registry, _connections, Options.Create(options),
             Options.Create(new StorageOptions { StateDirectory = stateDirectory }), NullLogger<SandboxManager>.Instance);
         _proxy = proxy;
-        var url = proxy.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _browser = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, UseProxy = false })
-        {
-            BaseAddress = new Uri(url),
-            Timeout = TimeSpan.FromSeconds(30),
-        };
     }
 
-    public static async Task<DatakampSandboxes> StartAsync(PostgresFixture postgres, DockerEngineClient engine, string stateDirectory, SandboxOptions options)
+    public static async Task<DatakampSandboxes> StartAsync(PostgresFixture postgres, DockerEngineClient engine, KeyValuePair<string, string> benchmarkLabel, string stateDirectory, SandboxOptions options)
     {
         var db = await postgres.CreateMigratedDatabaseAsync("sandbox-bench");
         var self = (DatakampSandboxes?)null;
@@ -75,8 +69,15 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         proxy.UseWebSockets();
         proxy.UseAuthentication();
         proxy.MapIdeProxy();
-        self = new DatakampSandboxes(db, engine, stateDirectory, options, proxy);
+        self = new DatakampSandboxes(db, engine, benchmarkLabel, stateDirectory, options, proxy);
         await proxy.StartAsync();
+        // The "browser": a plain HttpClient to the proxy's loopback address, signed in by header.
+        var url = proxy.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        self._browser = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, UseProxy = false })
+        {
+            BaseAddress = new Uri(url),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
         return self;
     }
 

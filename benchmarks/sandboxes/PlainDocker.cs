@@ -42,7 +42,8 @@ internal sealed class PlainDocker(DockerEngineClient engine, string scratchDirec
     private async Task<SandboxTiming> StartOneAsync(string name, string folder, string token, double begin, CancellationToken cancellationToken)
     {
         var socket = Path.Combine(folder, "jupyter", "nb.sock");
-        var (exit, output) = await RunAsync("docker", DockerRunArguments(name, folder, token), cancellationToken);
+        // Not cancellable: a `docker run` cut off mid-way could create its container after the cleanup looked.
+        var (exit, output) = await RunAsync("docker", DockerRunArguments(name, folder, token), CancellationToken.None);
         var returned = Clock.Now;
         if (exit != 0) return SandboxTiming.Failed(name, returned - begin, $"docker run exited {exit}: {output.Trim()}");
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Datakamp.Benchmarks.Sandboxes;
 using Datakamp.Docker;
@@ -23,12 +24,13 @@ if (settings.Help)
 }
 
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+// Ctrl+C, kill and a closed terminal all end through the finally below: every container this run started is removed.
+var signals = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }.Select(signal => PosixSignalRegistration.Create(signal, context =>
 {
-    e.Cancel = true;      // finish through the finally below: every container this run started is removed
-    Console.Error.WriteLine("benchmark: interrupted; removing the containers it started");
+    context.Cancel = true;
+    if (!cancel.IsCancellationRequested) Console.Error.WriteLine($"benchmark: {context.Signal}; stopping and removing the containers it started");
     cancel.Cancel();
-};
+})).ToList();
 
 void Progress(string line) => Console.Error.WriteLine($"[{Clock.Now / 1000,7:0.0} s] {line}");
 
@@ -58,6 +60,7 @@ var postgres = new PostgresFixture();
 DatakampSandboxes? datakamp = null;
 var plain = new PlainDocker(engine, scratch, runLabel, options);
 var results = new List<BatchResult>();
+Progress($"run {runLabel}: every container it starts carries the label {plain.LabelFilter}");
 try
 {
     Progress("starting the embedded PostgreSQL and the IDE proxy");
@@ -67,7 +70,7 @@ try
         Console.Error.WriteLine($"benchmark: {postgres.UnavailableReason}; run 'bash scripts/setup'");
         return 69;
     }
-    datakamp = await DatakampSandboxes.StartAsync(postgres, engine, Path.Combine(scratch, "state"), options);
+    datakamp = await DatakampSandboxes.StartAsync(postgres, engine, new(PlainDocker.Label, runLabel), Path.Combine(scratch, "state"), options);
 
     async Task<BatchResult> RunBatchAsync(string method, int n, int run)
     {
@@ -106,17 +109,20 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 finally
 {
     Progress("removing every container this run started");
-    if (datakamp is not null)
+    // Twice, a moment apart: an engine call cut off by an interrupt may still create its container.
+    for (var pass = 0; pass < 2; pass++)
     {
-        await datakamp.RemoveContainersAsync();
-        await datakamp.DisposeAsync();
+        if (pass > 0) await Task.Delay(TimeSpan.FromSeconds(2));
+        if (datakamp is not null) await datakamp.RemoveContainersAsync();
+        await plain.RemoveContainersAsync();
     }
-    await plain.RemoveContainersAsync();
+    if (datakamp is not null) await datakamp.DisposeAsync();
     await postgres.DisposeAsync();
     try { Directory.Delete(scratch, recursive: true); }
     catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Progress($"could not delete {scratch}: {e.Message}"); }
 }
 
+foreach (var registration in signals) registration.Dispose();
 Console.WriteLine(Report.Markdown(results, settings, $"Docker {version.Version} (API {version.ApiVersion})"));
 return results.All(r => r.AllReady) && results.Count > 0 ? 0 : 1;
 

@@ -14,7 +14,9 @@ internal sealed class EngineTimes
 /// The real engine client, passed through unchanged, noting when create and start of each container
 /// began and ended: splits the manager's start into preparation, create, start and waiting for Jupyter.
 /// </summary>
-internal sealed class TimingEngine(IContainerEngine inner) : IContainerEngine
+/// It adds one label of its own (<paramref name="benchmarkLabel"/>, after the manager has fingerprinted the spec),
+/// so that every container of a run, Datakamp's and plain docker's alike, is found and removed by one label.
+internal sealed class TimingEngine(IContainerEngine inner, KeyValuePair<string, string> benchmarkLabel) : IContainerEngine
 {
     private readonly ConcurrentDictionary<string, EngineTimes> _times = new();
 
@@ -26,7 +28,8 @@ internal sealed class TimingEngine(IContainerEngine inner) : IContainerEngine
     {
         var times = For(spec.Name ?? "");
         times.CreateBegin = Clock.Now;
-        try { return await inner.CreateContainerAsync(spec, cancellationToken); }
+        var labelled = spec with { Labels = new Dictionary<string, string>(spec.Labels ?? new Dictionary<string, string>()) { [benchmarkLabel.Key] = benchmarkLabel.Value } };
+        try { return await inner.CreateContainerAsync(labelled, cancellationToken); }
         finally { times.CreateEnd = Clock.Now; }
     }
 
