@@ -96,10 +96,11 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
             teams.Add(await events.CreateTeamAsync(dk.Id, Slug.Parse($"t{i:00}", "team"), $"Team {i}", cancellationToken));
         _engine.Clear();
 
+        var cpu = CpuMeter.Start();
         var begin = Clock.Now;
         var timings = await Task.WhenAll(teams.Select(team => Task.Run(() => StartOneAsync(dk.Slug.Value, team, begin, cancellationToken), cancellationToken)));
         var wall = Clock.Now - begin;
-        return new BatchResult("Datakamp", n, run, wall, timings);
+        return new BatchResult("Datakamp", n, run, wall, timings) { Cpu = cpu.Stop(), MedianInspects = Stats.Median(_engine.All.Select(t => (double)t.Inspects)) };
     }
 
     private async Task<SandboxTiming> StartOneAsync(string eventSlug, Datakamp.Domain.Events.Team team, double begin, CancellationToken cancellationToken)

@@ -34,9 +34,10 @@ internal sealed class PlainDocker(DockerEngineClient engine, string scratchDirec
         // As SandboxFolders.Prepare does, but before the clock starts: that is not docker's work.
         await RunAsync("chown", ["-R", $"{options.SandboxUid}:{options.SandboxGid}", Path.Combine(scratchDirectory, "plain", $"p{number}")], CancellationToken.None);
 
+        var cpu = CpuMeter.Start();
         var begin = Clock.Now;
         var timings = await Task.WhenAll(sandboxes.Select(s => Task.Run(() => StartOneAsync(s.Name, s.Folder, s.Token, begin, cancellationToken), cancellationToken)));
-        return new BatchResult("plain docker", n, run, Clock.Now - begin, timings);
+        return new BatchResult("plain docker", n, run, Clock.Now - begin, timings) { Cpu = cpu.Stop() };
     }
 
     private async Task<SandboxTiming> StartOneAsync(string name, string folder, string token, double begin, CancellationToken cancellationToken)

@@ -11,6 +11,12 @@ internal sealed record SandboxTiming(string Name, double ReadyMs, IReadOnlyList<
 /// <summary>N sandboxes started at once, by one method.</summary>
 internal sealed record BatchResult(string Method, int N, int Run, double WallMs, IReadOnlyList<SandboxTiming> Sandboxes)
 {
+    /// <summary>CPU seconds during the batch (<see cref="CpuMeter"/>).</summary>
+    public IReadOnlyDictionary<string, double> Cpu { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Container inspects the manager made per sandbox (Datakamp only).</summary>
+    public double MedianInspects { get; init; } = double.NaN;
+
     public int ReadyCount => Sandboxes.Count(s => s.Ok);
 
     public bool AllReady => ReadyCount == N;

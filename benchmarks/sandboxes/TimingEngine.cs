@@ -24,6 +24,8 @@ internal sealed class TimingEngine(IContainerEngine inner, KeyValuePair<string, 
 
     public void Clear() => _times.Clear();
 
+    public IEnumerable<EngineTimes> All => _times.Values;
+
     public async Task<ContainerCreateResponse> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken)
     {
         var times = For(spec.Name ?? "");

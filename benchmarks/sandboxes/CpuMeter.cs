@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Datakamp.Benchmarks.Sandboxes;
+
+/// <summary>
+/// CPU seconds spent during a batch: by the whole machine (/proc/stat), by dockerd and containerd, and by
+/// this process (the Datakamp host's code: manager, proxy, PostgreSQL client). On 2 cores this shows
+/// whether the time goes to Jupyter itself or to the machinery around it.
+/// </summary>
+internal sealed class CpuMeter
+{
+    private static readonly double TicksPerSecond = 100;   // USER_HZ: 100 on every Linux we run on
+    private readonly Dictionary<string, double> _begin;
+
+    private CpuMeter() => _begin = Sample();
+
+    public static CpuMeter Start() => new();
+
+    public IReadOnlyDictionary<string, double> Stop()
+    {
+        var end = Sample();
+        return end.ToDictionary(e => e.Key, e => _begin.TryGetValue(e.Key, out var b) ? e.Value - b : double.NaN);
+    }
+
+    private static Dictionary<string, double> Sample()
+    {
+        var sample = new Dictionary<string, double>
+        {
+            ["machine"] = MachineBusySeconds(),
+            ["benchmark"] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
+        };
+        foreach (var name in new[] { "dockerd", "containerd" })
+            sample[name] = ProcessesNamed(name).Sum(ProcessSeconds);
+        return sample;
+    }
+
+    private static double MachineBusySeconds()
+    {
+        // cpu  user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        return (fields.Take(8).Sum() - fields[3] - fields[4]) / TicksPerSecond;
+    }
+
+    private static IEnumerable<int> ProcessesNamed(string name)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string? comm;
+            try { comm = File.ReadAllText(Path.Combine(dir, "comm")).Trim(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            if (comm == name) yield return pid;
+        }
+    }
+
+    private static double ProcessSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');   // after "pid (comm) ": state is field 3
+            return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;   // utime, stime
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
+    }
+}
