@@ -24,6 +24,35 @@ internal sealed class CpuMeter
         return end.ToDictionary(e => e.Key, e => _begin.TryGetValue(e.Key, out var b) ? e.Value - b : double.NaN);
     }
 
+    /// <summary>CPU seconds by command name of the processes alive at the end (a process that exited counts for its parent once reaped).</summary>
+    public static Dictionary<string, double> ByCommand()
+    {
+        var byCommand = new Dictionary<string, double>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var comm = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                byCommand[comm] = byCommand.GetValueOrDefault(comm) + ProcessSeconds(pid) + ChildrenSeconds(stat);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return byCommand;
+    }
+
+    /// <summary>The commands that used the most CPU since <paramref name="before"/> was taken, e.g. "python3 20.1, dockerd 4.2".</summary>
+    public static string Top(Dictionary<string, double> before, int count = 6) =>
+        string.Join(", ", ByCommand().Select(e => (e.Key, Seconds: e.Value - before.GetValueOrDefault(e.Key)))
+            .Where(e => e.Seconds >= 0.05).OrderByDescending(e => e.Seconds).Take(count).Select(e => $"{e.Key} {e.Seconds:0.0}"));
+
+    private static double ChildrenSeconds(string stat)
+    {
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (double.Parse(fields[13], CultureInfo.InvariantCulture) + double.Parse(fields[14], CultureInfo.InvariantCulture)) / TicksPerSecond;   // cutime, cstime
+    }
+
     private static Dictionary<string, double> Sample()
     {
         var sample = new Dictionary<string, double>

@@ -40,13 +40,15 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
     private readonly SandboxManager _manager;
     private readonly WebApplication _proxy;
     private HttpClient _browser = null!;
+    private readonly string _method;
     private int _batch;
 
-    private DatakampSandboxes(NpgsqlDataSource db, DockerEngineClient engine, KeyValuePair<string, string> benchmarkLabel, string stateDirectory, SandboxOptions options, WebApplication proxy)
+    private DatakampSandboxes(NpgsqlDataSource db, DockerEngineClient engine, KeyValuePair<string, string> benchmarkLabel, int inspectCacheMs, string stateDirectory, SandboxOptions options, WebApplication proxy)
     {
         _db = db;
         _realEngine = engine;
-        _engine = new TimingEngine(engine, benchmarkLabel);
+        _engine = new TimingEngine(engine, benchmarkLabel, inspectCacheMs);
+        _method = inspectCacheMs > 0 ? $"Datakamp (what-if: inspect ≤ 1 per {inspectCacheMs} ms)" : "Datakamp";
         var database = new Database();
         OpenDatabase(database, db);
         _manager = new SandboxManager(_engine, database, _registry, _connections, Options.Create(options),
@@ -54,7 +56,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         _proxy = proxy;
     }
 
-    public static async Task<DatakampSandboxes> StartAsync(PostgresFixture postgres, DockerEngineClient engine, KeyValuePair<string, string> benchmarkLabel, string stateDirectory, SandboxOptions options)
+    public static async Task<DatakampSandboxes> StartAsync(PostgresFixture postgres, DockerEngineClient engine, KeyValuePair<string, string> benchmarkLabel, int inspectCacheMs, string stateDirectory, SandboxOptions options)
     {
         var db = await postgres.CreateMigratedDatabaseAsync("sandbox-bench");
         var self = (DatakampSandboxes?)null;
@@ -69,7 +71,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         proxy.UseWebSockets();
         proxy.UseAuthentication();
         proxy.MapIdeProxy();
-        self = new DatakampSandboxes(db, engine, benchmarkLabel, stateDirectory, options, proxy);
+        self = new DatakampSandboxes(db, engine, benchmarkLabel, inspectCacheMs, stateDirectory, options, proxy);
         await proxy.StartAsync();
         // The "browser": a plain HttpClient to the proxy's loopback address, signed in by header.
         var url = proxy.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -97,10 +99,11 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         _engine.Clear();
 
         var cpu = CpuMeter.Start();
+        var commands = CpuMeter.ByCommand();
         var begin = Clock.Now;
         var timings = await Task.WhenAll(teams.Select(team => Task.Run(() => StartOneAsync(dk.Slug.Value, team, begin, cancellationToken), cancellationToken)));
         var wall = Clock.Now - begin;
-        return new BatchResult("Datakamp", n, run, wall, timings) { Cpu = cpu.Stop(), MedianInspects = Stats.Median(_engine.All.Select(t => (double)t.Inspects)) };
+        return new BatchResult(_method, n, run, wall, timings) { Cpu = cpu.Stop(), TopCommands = CpuMeter.Top(commands), MedianInspects = Stats.Median(_engine.All.Select(t => (double)t.Inspects)) };
     }
 
     private async Task<SandboxTiming> StartOneAsync(string eventSlug, Datakamp.Domain.Events.Team team, double begin, CancellationToken cancellationToken)

@@ -35,9 +35,10 @@ internal sealed class PlainDocker(DockerEngineClient engine, string scratchDirec
         await RunAsync("chown", ["-R", $"{options.SandboxUid}:{options.SandboxGid}", Path.Combine(scratchDirectory, "plain", $"p{number}")], CancellationToken.None);
 
         var cpu = CpuMeter.Start();
+        var commands = CpuMeter.ByCommand();
         var begin = Clock.Now;
         var timings = await Task.WhenAll(sandboxes.Select(s => Task.Run(() => StartOneAsync(s.Name, s.Folder, s.Token, begin, cancellationToken), cancellationToken)));
-        return new BatchResult("plain docker", n, run, Clock.Now - begin, timings) { Cpu = cpu.Stop() };
+        return new BatchResult("plain docker", n, run, Clock.Now - begin, timings) { Cpu = cpu.Stop(), TopCommands = CpuMeter.Top(commands) };
     }
 
     private async Task<SandboxTiming> StartOneAsync(string name, string folder, string token, double begin, CancellationToken cancellationToken)

@@ -14,6 +14,9 @@ internal sealed record BatchResult(string Method, int N, int Run, double WallMs,
     /// <summary>CPU seconds during the batch (<see cref="CpuMeter"/>).</summary>
     public IReadOnlyDictionary<string, double> Cpu { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>CPU seconds by command during the batch, the largest first (live processes; reaped children count for their parent).</summary>
+    public string TopCommands { get; init; } = "";
+
     /// <summary>Container inspects the manager made per sandbox (Datakamp only).</summary>
     public double MedianInspects { get; init; } = double.NaN;
 
