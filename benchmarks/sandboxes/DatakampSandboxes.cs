@@ -100,10 +100,11 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
 
         var cpu = CpuMeter.Start();
         var commands = CpuMeter.ByCommand();
+        var exceptions = Clock.Exceptions;
         var begin = Clock.Now;
         var timings = await Task.WhenAll(teams.Select(team => Task.Run(() => StartOneAsync(dk.Slug.Value, team, begin, cancellationToken), cancellationToken)));
         var wall = Clock.Now - begin;
-        return new BatchResult(_method, n, run, wall, timings) { Cpu = cpu.Stop(), TopCommands = CpuMeter.Top(commands), MedianInspects = Stats.Median(_engine.All.Select(t => (double)t.Inspects)) };
+        return new BatchResult(_method, n, run, wall, timings) { Cpu = cpu.Stop(), TopCommands = CpuMeter.Top(commands), Exceptions = Clock.Exceptions - exceptions, MedianInspects = Stats.Median(_engine.All.Select(t => (double)t.Inspects)) };
     }
 
     private async Task<SandboxTiming> StartOneAsync(string eventSlug, Datakamp.Domain.Events.Team team, double begin, CancellationToken cancellationToken)

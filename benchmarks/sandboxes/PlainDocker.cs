@@ -36,9 +36,10 @@ internal sealed class PlainDocker(DockerEngineClient engine, string scratchDirec
 
         var cpu = CpuMeter.Start();
         var commands = CpuMeter.ByCommand();
+        var exceptions = Clock.Exceptions;
         var begin = Clock.Now;
         var timings = await Task.WhenAll(sandboxes.Select(s => Task.Run(() => StartOneAsync(s.Name, s.Folder, s.Token, begin, cancellationToken), cancellationToken)));
-        return new BatchResult("plain docker", n, run, Clock.Now - begin, timings) { Cpu = cpu.Stop(), TopCommands = CpuMeter.Top(commands) };
+        return new BatchResult("plain docker", n, run, Clock.Now - begin, timings) { Cpu = cpu.Stop(), TopCommands = CpuMeter.Top(commands), Exceptions = Clock.Exceptions - exceptions };
     }
 
     private async Task<SandboxTiming> StartOneAsync(string name, string folder, string token, double begin, CancellationToken cancellationToken)

@@ -32,6 +32,7 @@ var signals = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHU
     cancel.Cancel();
 })).ToList();
 
+Clock.CountExceptions();
 void Progress(string line) => Console.Error.WriteLine($"[{Clock.Now / 1000,7:0.0} s] {line}");
 
 var options = settings.Sandbox;
@@ -78,7 +79,7 @@ try
             ? await datakamp.RunBatchAsync(n, run, cancel.Token)
             : await plain.RunBatchAsync(n, run, cancel.Token);
         Progress($"{result.Method,-12} N={n,-2} run {run}: {result.ReadyCount}/{n} ready; median {Format(result.MedianReadyMs)} s, max {Format(result.MaxReadyMs)} s, all ready after {Format(result.WallMs)} s; CPU s: machine {result.Cpu["machine"]:0.0}, containers {result.Cpu["containers"]:0.0}, dockerd {result.Cpu["dockerd"]:0.0}, benchmark {result.Cpu["benchmark"]:0.0}");
-        Progress($"  CPU s by command: {result.TopCommands}");
+        Progress($"  CPU s by command: {result.TopCommands}; exceptions thrown in this process: {result.Exceptions}");
         foreach (var failure in result.Sandboxes.Where(s => !s.Ok).Take(3)) Progress($"  {failure.Name} failed: {failure.Error}");
         // Clean slate for the next batch: remove, then let the engine and the disks settle.
         await datakamp.RemoveContainersAsync();
@@ -231,10 +232,10 @@ namespace Datakamp.Benchmarks.Sandboxes
 
             md.AppendLine("Every run:");
             md.AppendLine();
-            md.AppendLine("| N | run | method | ready | median | max | all ready | CPU s: machine | containers | dockerd | containerd | benchmark process | inspects per sandbox |");
-            md.AppendLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine("| N | run | method | ready | median | max | all ready | CPU s: machine | containers | dockerd | containerd | benchmark process | inspects per sandbox | exceptions in the benchmark process |");
+            md.AppendLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in results)
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.N} | {r.Run} | {r.Method} | {r.ReadyCount}/{r.N} | {S(r.MedianReadyMs)} | {S(r.MaxReadyMs)} | {S(r.WallMs)} | {C(r, "machine")} | {C(r, "containers")} | {C(r, "dockerd")} | {C(r, "containerd")} | {C(r, "benchmark")} | {(double.IsNaN(r.MedianInspects) ? "-" : r.MedianInspects.ToString("0", CultureInfo.InvariantCulture))} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.N} | {r.Run} | {r.Method} | {r.ReadyCount}/{r.N} | {S(r.MedianReadyMs)} | {S(r.MaxReadyMs)} | {S(r.WallMs)} | {C(r, "machine")} | {C(r, "containers")} | {C(r, "dockerd")} | {C(r, "containerd")} | {C(r, "benchmark")} | {(double.IsNaN(r.MedianInspects) ? "-" : r.MedianInspects.ToString("0", CultureInfo.InvariantCulture))} | {r.Exceptions} |");
             md.AppendLine();
 
             md.AppendLine("CPU seconds by command during each run (largest first; the machine is shared, so other people's work shows here too):");

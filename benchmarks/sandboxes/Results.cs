@@ -17,6 +17,9 @@ internal sealed record BatchResult(string Method, int N, int Run, double WallMs,
     /// <summary>CPU seconds by command during the batch, the largest first (live processes; reaped children count for their parent).</summary>
     public string TopCommands { get; init; } = "";
 
+    /// <summary>Exceptions thrown in this process during the batch (the Datakamp host code, or the plain method's process handling).</summary>
+    public long Exceptions { get; init; }
+
     /// <summary>Container inspects the manager made per sandbox (Datakamp only).</summary>
     public double MedianInspects { get; init; } = double.NaN;
 

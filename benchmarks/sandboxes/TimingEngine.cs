@@ -46,6 +46,7 @@ internal sealed class TimingEngine(IContainerEngine inner, KeyValuePair<string, 
     public async Task StartContainerAsync(string container, CancellationToken cancellationToken)
     {
         var times = For(container);
+        _lastInspect.TryRemove(container, out _);     // what-if cache: only ever serve inspects taken after the start
         times.StartBegin = Clock.Now;
         try { await inner.StartContainerAsync(container, cancellationToken); }
         finally { times.StartEnd = Clock.Now; }
