@@ -110,6 +110,7 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 }
 finally
 {
+    Progress($"exceptions thrown in this process, by kind: {Clock.TopExceptionTypes()}");
     Progress("removing every container this run started");
     // Twice, a moment apart: an engine call cut off by an interrupt may still create its container.
     for (var pass = 0; pass < 2; pass++)
