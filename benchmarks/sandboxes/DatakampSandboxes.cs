@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,8 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        // Not the console lifetime: it would take SIGTERM/SIGINT and end the process before the cleanup in Program runs.
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         builder.Services.AddAuthentication(HeaderSignIn.Name).AddScheme<AuthenticationSchemeOptions, HeaderSignIn>(HeaderSignIn.Name, null);
         // The proxy finds sessions in the manager's registry and shares its connection pools, as in the host.
         builder.Services.AddSingleton<IIdeSessionDirectory>(_ => self!._registry);
@@ -164,6 +167,13 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         var open = typeof(Database).GetMethod("Open", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, [typeof(NpgsqlDataSource), typeof(Migrator)])
                    ?? throw new InvalidOperationException("Datakamp.Host.Startup.Database.Open(NpgsqlDataSource, Migrator) is gone; update the benchmark");
         open.Invoke(database, [db, new Migrator(db, Migration.Embedded, NullLogger<Migrator>.Instance)]);
+    }
+
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Benchmark sign-in: the team named in a request header (as <c>event/team</c>), standing in for the host's cookie sign-in.</summary>
