@@ -5,12 +5,16 @@ namespace Datakamp.Host.Releases;
 /// <summary>What the store holds under one content address.</summary>
 public sealed record StoredContent(string Sha256, long Size);
 
-/// <summary>Thrown by <see cref="ContentStore.PutAsync"/> when the stream yields more bytes than allowed.</summary>
+/// <summary>Thrown by <see cref="ContentStore.PutAsync(Stream, long, CancellationToken)"/> when the stream yields more bytes than allowed.</summary>
 public sealed class ContentTooLargeException(long maxBytes)
     : IOException($"The content is larger than the limit of {maxBytes} bytes.")
 {
     public long MaxBytes { get; } = maxBytes;
 }
+
+/// <summary>Thrown by <see cref="ContentStore.PutAsync(Stream, long, long?, CancellationToken)"/> when the stream ends before the expected length.</summary>
+public sealed class ContentLengthMismatchException(long expected, long actual)
+    : IOException($"The content ended after {actual} of the expected {expected} bytes.");
 
 /// <summary>Thrown when stored content no longer has the SHA-256 it is stored under (the store was tampered with).</summary>
 public sealed class ContentTamperedException(string sha256)
@@ -62,7 +66,14 @@ public sealed class ContentStore
     /// and returns its address. Storing content that is already there is success. Throws
     /// <see cref="ContentTooLargeException"/> (nothing stored) when the stream has more.
     /// </summary>
-    public async Task<StoredContent> PutAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
+    public Task<StoredContent> PutAsync(Stream content, long maxBytes, CancellationToken cancellationToken) =>
+        PutAsync(content, maxBytes, expectedBytes: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PutAsync(Stream, long, CancellationToken)"/>; with <paramref name="expectedBytes"/>, a stream that
+    /// ends early is <see cref="ContentLengthMismatchException"/> and nothing is stored.
+    /// </summary>
+    public async Task<StoredContent> PutAsync(Stream content, long maxBytes, long? expectedBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
@@ -93,6 +104,8 @@ public sealed class ContentStore
                     sha.AppendData(buffer, 0, read);
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 }
+                if (expectedBytes is { } expected && size != expected)
+                    throw new ContentLengthMismatchException(expected, size);
                 await file.FlushAsync(cancellationToken);
                 file.Flush(flushToDisk: true);
                 hash = Convert.ToHexStringLower(sha.GetHashAndReset());

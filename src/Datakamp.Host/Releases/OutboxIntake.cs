@@ -9,7 +9,7 @@ namespace Datakamp.Host.Releases;
 /// snapshot. The outbox is read only as <c>GET /containers/{id}/archive?path=/outbox</c> (a fixed path: the engine
 /// never resolves a team-chosen one), a tar in which nothing is followed; the tar is walked in memory, never extracted.
 /// Only regular files directly in /outbox with a safe, selected name and an allowed ending are taken, each streamed
-/// into <see cref="ContentStore.PutAsync"/> within the caps; everything else selected is refused with a reason.
+/// into <see cref="ContentStore.PutAsync(Stream, long, CancellationToken)"/> within the caps; everything else selected is refused with a reason.
 /// </summary>
 public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
 {
@@ -223,16 +223,16 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
             try
             {
                 // The per-file cap again, on the bytes actually read (the header is the team's word).
-                stored = await store.PutAsync(entry.DataStream ?? Stream.Null, Math.Min(limits.MaxFileBytes, entry.Length), cancellationToken);
+                stored = await store.PutAsync(entry.DataStream ?? Stream.Null, Math.Min(limits.MaxFileBytes, entry.Length), entry.Length, cancellationToken);
             }
             catch (ContentTooLargeException)
             {
                 Refuse(name, RefusalKind.FileTooLarge, $"The file has more bytes than its archive header says or than {limits.MaxFileBytes}; it was not taken.");
                 return;
             }
-            if (stored.Size != entry.Length)
+            catch (ContentLengthMismatchException)
             {
-                Refuse(name, RefusalKind.UnsupportedEntry, "The file was cut short in the archive; it was not taken.");
+                Refuse(name, RefusalKind.UnsupportedEntry, "The file was cut short in the archive from the sandbox; it was not taken.");
                 return;
             }
             _passedBytes += stored.Size;
