@@ -45,7 +45,10 @@ public sealed class ContentStore
         _objects = Path.Combine(Root, "sha256");
         _temp = Path.Combine(Root, "tmp");
         foreach (var folder in new[] { Root, _objects, _temp })
+        {
             Directory.CreateDirectory(folder, PrivateFolder);
+            File.SetUnixFileMode(folder, PrivateFolder); // also when it already existed with a looser mode
+        }
     }
 
     public string Root { get; }

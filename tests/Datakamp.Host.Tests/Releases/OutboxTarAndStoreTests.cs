@@ -114,6 +114,7 @@ public sealed class OutboxTarAndStoreTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, System.IO.File.GetUnixFileMode(path));
         Assert.Equal(bytes, await _store.ReadAllBytesAsync(hash, Ct));
         Assert.Single(Directory.GetFiles(_root, "*", SearchOption.AllDirectories));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, System.IO.File.GetUnixFileMode(_root));
     }
 
     [Theory]
