@@ -50,8 +50,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         _realEngine = engine;
         _engine = new TimingEngine(engine, benchmarkLabel, inspectCacheMs);
         _method = inspectCacheMs > 0 ? $"Datakamp (what-if: inspect ≤ 1 per {inspectCacheMs} ms)" : "Datakamp";
-        var database = new Database();
-        OpenDatabase(database, db);
+        var database = Database.OpenedOn(db);
         _manager = new SandboxManager(_engine, database, _registry, _connections, Options.Create(options),
             Options.Create(new StorageOptions { StateDirectory = stateDirectory }), NullLogger<SandboxManager>.Instance);
         _proxy = proxy;
@@ -70,6 +69,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         // The proxy finds sessions in the manager's registry and shares its connection pools, as in the host.
         builder.Services.AddSingleton<IIdeSessionDirectory>(_ => self!._registry);
         builder.Services.AddSingleton(_ => self!._connections);
+        builder.Services.AddSingleton(new IdeActivity(TimeProvider.System));
         var proxy = builder.Build();
         proxy.UseWebSockets();
         proxy.UseAuthentication();
@@ -156,17 +156,6 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         await _proxy.DisposeAsync();
         _connections.Dispose();
         await _db.DisposeAsync();
-    }
-
-    /// <summary>
-    /// <c>Database.Open</c> is internal to the host (visible to Datakamp.Host.Tests only); the benchmark
-    /// opens it by reflection, exactly as the tests' harness does by direct call.
-    /// </summary>
-    private static void OpenDatabase(Database database, NpgsqlDataSource db)
-    {
-        var open = typeof(Database).GetMethod("Open", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, [typeof(NpgsqlDataSource), typeof(Migrator)])
-                   ?? throw new InvalidOperationException("Datakamp.Host.Startup.Database.Open(NpgsqlDataSource, Migrator) is gone; update the benchmark");
-        open.Invoke(database, [db, new Migrator(db, Migration.Embedded, NullLogger<Migrator>.Instance)]);
     }
 
     private sealed class NoSignalLifetime : IHostLifetime
