@@ -56,6 +56,15 @@ public sealed class SandboxManager(
         return status;
     }
 
+    /// <summary>Stops and starts the same container (kernels and /tmp are lost, the workspace stays), and waits for the IDE.</summary>
+    public async Task<SandboxStatus> RestartAsync(long teamId, string actor, CancellationToken cancellationToken)
+    {
+        var record = await GetOrCreateRecordAsync(teamId, cancellationToken);
+        await EnsureStoppedAsync(record, cancellationToken);
+        await AuditAsync(actor, AuditActions.SandboxStopped, record, new { reason = "restart" }, cancellationToken);
+        return await StartAsync(teamId, actor, cancellationToken);
+    }
+
     /// <summary>A new container (and IDE token) on the same workspace; it runs if the sandbox is wanted running.</summary>
     public async Task<SandboxStatus> ResetAsync(long teamId, string actor, CancellationToken cancellationToken)
     {
@@ -92,7 +101,7 @@ public sealed class SandboxManager(
             {
                 var status = record.DesiredState == SandboxDesiredState.Running
                     ? await EnsureRunningAsync(record, cancellationToken)
-                    : await EnsureStoppedAsync(record, cancellationToken);
+                    : await StopContainerAsync(record, cancellationToken);
                 await Sandboxes.RecordOutcomeAsync(record.TeamId, status.ContainerId, null, cancellationToken);
                 return status with { LastError = null };
             }
@@ -156,7 +165,10 @@ public sealed class SandboxManager(
         return ToStatus(record, current);
     }
 
-    private async Task<SandboxStatus> EnsureStoppedAsync(SandboxRecord record, CancellationToken cancellationToken)
+    private Task<SandboxStatus> EnsureStoppedAsync(SandboxRecord record, CancellationToken cancellationToken) =>
+        WithTeamLockAsync(record.TeamId, () => StopContainerAsync(record, cancellationToken));
+
+    private async Task<SandboxStatus> StopContainerAsync(SandboxRecord record, CancellationToken cancellationToken)
     {
         ideSessions.Remove(record.EventSlug.Value, record.TeamSlug.Value);
         var current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);

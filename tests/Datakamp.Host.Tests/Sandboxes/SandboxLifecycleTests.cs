@@ -27,7 +27,7 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
     }
 
     [Fact]
-    public async Task Stop_and_start_keep_the_workspace_and_reset_gives_a_new_container_on_the_same_workspace()
+    public async Task Stop_start_and_restart_keep_the_workspace_and_reset_gives_a_new_container_on_the_same_workspace()
     {
         await using var harness = await SandboxHarness.StartAsync(postgres, docker);
         var first = await harness.Manager.StartAsync(harness.TeamA.Id, "staff:test", Ct);
@@ -38,6 +38,13 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
         Assert.Null(harness.Registry.Find(harness.Event.Slug.Value, "a"));
         var restarted = await harness.Manager.StartAsync(harness.TeamA.Id, "staff:test", Ct);
         Assert.Equal(first.ContainerId, restarted.ContainerId);
+        Assert.Equal("kept", (await harness.ExecAsync(harness.TeamA, "cat", "/workspace/analysis.py")).Output.Trim());
+
+        await harness.ExecAsync(harness.TeamA, "sh", "-c", "echo gone > /tmp/scratch");
+        var restartedAgain = await harness.Manager.RestartAsync(harness.TeamA.Id, "staff:test", Ct);
+        Assert.True(restartedAgain.Running);
+        Assert.Equal(first.ContainerId, restartedAgain.ContainerId);
+        Assert.NotEqual(0, (await harness.ExecAsync(harness.TeamA, "cat", "/tmp/scratch")).ExitCode);   // tmpfs is new
         Assert.Equal("kept", (await harness.ExecAsync(harness.TeamA, "cat", "/workspace/analysis.py")).Output.Trim());
 
         var tokenBefore = harness.Registry.Find(harness.Event.Slug.Value, "a")!.Token;

@@ -26,6 +26,9 @@ public sealed class SandboxesModel(Database database, SandboxManager sandboxes, 
     public Task<IActionResult> OnPostStopAsync(long teamId, CancellationToken cancellationToken) =>
         ActAsync(() => sandboxes.StopAsync(teamId, User.AuditActor(), cancellationToken), "stopped", cancellationToken);
 
+    public Task<IActionResult> OnPostRestartAsync(long teamId, CancellationToken cancellationToken) =>
+        ActAsync(() => sandboxes.RestartAsync(teamId, User.AuditActor(), cancellationToken), "restarted", cancellationToken);
+
     public Task<IActionResult> OnPostResetAsync(long teamId, CancellationToken cancellationToken) =>
         ActAsync(() => sandboxes.ResetAsync(teamId, User.AuditActor(), cancellationToken), "reset", cancellationToken);
 

@@ -26,6 +26,9 @@ public sealed class IndexModel(Database database, SandboxManager sandboxes) : Pa
     public Task<IActionResult> OnPostStartAsync(CancellationToken cancellationToken) =>
         ActAsync(team => sandboxes.StartAsync(team.TeamId, User.AuditActor(), cancellationToken), "Your sandbox is running.", cancellationToken);
 
+    public Task<IActionResult> OnPostRestartAsync(CancellationToken cancellationToken) =>
+        ActAsync(team => sandboxes.RestartAsync(team.TeamId, User.AuditActor(), cancellationToken), "Your sandbox restarted; your workspace is kept.", cancellationToken);
+
     public Task<IActionResult> OnPostStopAsync(CancellationToken cancellationToken) =>
         ActAsync(team => sandboxes.StopAsync(team.TeamId, User.AuditActor(), cancellationToken), "Your sandbox is stopped; your workspace is kept.", cancellationToken);
 
