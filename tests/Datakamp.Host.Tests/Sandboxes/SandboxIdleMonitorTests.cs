@@ -91,7 +91,7 @@ public sealed class SandboxIdleMonitorTests(PostgresFixture postgres, DockerFixt
         var monitor = MonitorFor(harness, new IdeActivity(_clock));
         await harness.Manager.StartAsync(harness.TeamA.Id, "team:a/piet", Ct);
         var session = harness.Registry.Find(harness.Event.Slug.Value, "a")!;
-        await using var busy = await BusyKernel.StartAsync(session, harness.Connections, "import time; time.sleep(60)");
+        await using var busy = await BusyKernel.StartAsync(session, harness.Connections, "import time; time.sleep(600)");
         await monitor.CheckOnceAsync(Ct);
 
         _clock.Advance(TimeSpan.FromMinutes(30));
@@ -112,29 +112,53 @@ public sealed class SandboxIdleMonitorTests(PostgresFixture postgres, DockerFixt
             var socket = new ClientWebSocket();
             socket.Options.SetRequestHeader("Authorization", $"token {session.Token}");
             await socket.ConnectAsync(new Uri($"ws://localhost{session.BasePath}api/kernels/{id}/channels"), connections.For(session), Ct);
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            // Jupyter watches kernel activity with its own iopub subscription, which can miss messages sent right
+            // after the kernel starts: run a warm-up cell and wait until Jupyter has seen it go idle again.
+            await ExecuteAsync(socket, "pass", waitFor: "idle", limit.Token);
+            await WaitForKernelListAsync(session, connections, "idle", limit.Token);
+            await ExecuteAsync(socket, code, waitFor: "busy", limit.Token);
+            await WaitForKernelListAsync(session, connections, "busy", limit.Token);
+            return new BusyKernel(socket);
+        }
+
+        /// <summary>Sends an execute_request and waits for this request's own status message (busy or idle).</summary>
+        private static async Task ExecuteAsync(ClientWebSocket socket, string code, string waitFor, CancellationToken cancellationToken)
+        {
+            var msgId = Guid.NewGuid().ToString("N");
             var request = new JsonObject
             {
-                ["header"] = new JsonObject { ["msg_id"] = Guid.NewGuid().ToString("N"), ["username"] = "t", ["session"] = Guid.NewGuid().ToString("N"), ["msg_type"] = "execute_request", ["version"] = "5.3" },
+                ["header"] = new JsonObject { ["msg_id"] = msgId, ["username"] = "t", ["session"] = Guid.NewGuid().ToString("N"), ["msg_type"] = "execute_request", ["version"] = "5.3" },
                 ["parent_header"] = new JsonObject(), ["metadata"] = new JsonObject(), ["channel"] = "shell", ["buffers"] = new JsonArray(),
                 ["content"] = new JsonObject { ["code"] = code, ["silent"] = false, ["store_history"] = false, ["user_expressions"] = new JsonObject(), ["allow_stdin"] = false },
             };
-            await socket.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, Ct);
-            // Wait until the kernel says it is busy.
+            await socket.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, cancellationToken);
             var buffer = new byte[64 * 1024];
-            var text = "";
-            while (!text.Contains("\"execution_state\": \"busy\"") && !text.Contains("\"execution_state\":\"busy\""))
+            while (true)
             {
-                var received = await socket.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-                text = Encoding.UTF8.GetString(buffer, 0, received.Count);
+                using var text = new MemoryStream();
+                WebSocketReceiveResult received;
+                do
+                {
+                    received = await socket.ReceiveAsync(buffer, cancellationToken);
+                    text.Write(buffer, 0, received.Count);
+                }
+                while (!received.EndOfMessage);
+                var message = JsonNode.Parse(text.ToArray())!;
+                if (message["header"]?["msg_type"]?.GetValue<string>() == "status"
+                    && message["parent_header"]?["msg_id"]?.GetValue<string>() == msgId
+                    && message["content"]?["execution_state"]?.GetValue<string>() == waitFor) return;
             }
-            // Jupyter's own kernel list learns "busy" from its own subscription, possibly after our socket did: wait for it.
-            for (var attempt = 0; attempt < 100; attempt++)
+        }
+
+        private static async Task WaitForKernelListAsync(IdeSession session, IdeConnections connections, string state, CancellationToken cancellationToken)
+        {
+            while (true)
             {
-                using var list = await connections.GetAsync(session, "api/kernels", TimeSpan.FromSeconds(10), Ct);
-                if ((await list.Content.ReadAsStringAsync(Ct)).Contains("\"execution_state\": \"busy\"")) break;
-                await Task.Delay(100, Ct);
+                using var list = await connections.GetAsync(session, "api/kernels", TimeSpan.FromSeconds(30), cancellationToken);
+                if (JsonNode.Parse(await list.Content.ReadAsStringAsync(cancellationToken))!.AsArray().Any(k => k!["execution_state"]?.GetValue<string>() == state)) return;
+                await Task.Delay(100, cancellationToken);
             }
-            return new BusyKernel(socket);
         }
 
         public ValueTask DisposeAsync()
