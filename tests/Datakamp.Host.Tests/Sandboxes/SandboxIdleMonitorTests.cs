@@ -113,10 +113,11 @@ public sealed class SandboxIdleMonitorTests(PostgresFixture postgres, DockerFixt
             socket.Options.SetRequestHeader("Authorization", $"token {session.Token}");
             await socket.ConnectAsync(new Uri($"ws://localhost{session.BasePath}api/kernels/{id}/channels"), connections.For(session), Ct);
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-            // Jupyter watches kernel activity with its own iopub subscription, which can miss messages sent right
-            // after the kernel starts: run a warm-up cell and wait until Jupyter has seen it go idle again.
-            await ExecuteAsync(socket, "pass", waitFor: "idle", limit.Token);
-            await WaitForKernelListAsync(session, connections, "idle", limit.Token);
+            // Jupyter watches kernel activity with its own iopub subscription, which connects a little after the
+            // kernel starts and misses whatever was published before (ZeroMQ's slow joiner). Run warm-up cells
+            // until Jupyter's kernel list shows it has seen one go idle: one cell is not always enough.
+            do await ExecuteAsync(socket, "pass", waitFor: "idle", limit.Token);
+            while (!await KernelListShowsAsync(session, connections, "idle", limit.Token));
             await ExecuteAsync(socket, code, waitFor: "busy", limit.Token);
             await WaitForKernelListAsync(session, connections, "busy", limit.Token);
             return new BusyKernel(socket);
@@ -153,12 +154,20 @@ public sealed class SandboxIdleMonitorTests(PostgresFixture postgres, DockerFixt
 
         private static async Task WaitForKernelListAsync(IdeSession session, IdeConnections connections, string state, CancellationToken cancellationToken)
         {
-            while (true)
+            while (!await KernelListShowsAsync(session, connections, state, cancellationToken))
+                await Task.Delay(100, cancellationToken);
+        }
+
+        /// <summary>True when Jupyter's kernel list shows a kernel in this state, checked a few times over half a second.</summary>
+        private static async Task<bool> KernelListShowsAsync(IdeSession session, IdeConnections connections, string state, CancellationToken cancellationToken)
+        {
+            for (var attempt = 0; attempt < 5; attempt++)
             {
                 using var list = await connections.GetAsync(session, "api/kernels", TimeSpan.FromSeconds(30), cancellationToken);
-                if (JsonNode.Parse(await list.Content.ReadAsStringAsync(cancellationToken))!.AsArray().Any(k => k!["execution_state"]?.GetValue<string>() == state)) return;
+                if (JsonNode.Parse(await list.Content.ReadAsStringAsync(cancellationToken))!.AsArray().Any(k => k!["execution_state"]?.GetValue<string>() == state)) return true;
                 await Task.Delay(100, cancellationToken);
             }
+            return false;
         }
 
         public ValueTask DisposeAsync()
