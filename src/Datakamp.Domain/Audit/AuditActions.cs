@@ -19,4 +19,18 @@ public static class AuditActions
     public const string PasswordSet = "account.password_set";
     public const string SandboxStarted = "sandbox.started";
     public const string SandboxStopped = "sandbox.stopped";
+    public const string ReleaseSubmitted = "release.submitted";
+    public const string ReleaseResubmitted = "release.resubmitted";
+    public const string ReleaseWithdrawn = "release.withdrawn";
+    /// <summary>One file's automated check (dataset_id set for a table recomputed from a dataset).</summary>
+    public const string ReleaseFileChecked = "release.file_checked";
+    public const string ReleaseChecked = "release.checked";
+    public const string ReleaseReviewStarted = "release.review_started";
+    public const string ReleaseVoted = "release.voted";
+    /// <summary>The review is complete: details say approved, rejected or returned, per file.</summary>
+    public const string ReleaseDecided = "release.decided";
+    public const string ReleasePublished = "release.published";
+    public const string ReleasePublishFailed = "release.publish_failed";
+    public const string PublicationRevoked = "release.publication_revoked";
+    public const string PublicationDownloaded = "release.downloaded";
 }

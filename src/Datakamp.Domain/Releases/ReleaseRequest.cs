@@ -30,6 +30,26 @@ public sealed class ReleaseRequest
         RequiredVotes = requiredVotes;
     }
 
+    /// <summary>
+    /// Rebuilds a stored request as it was recorded (state, version, votes and history are taken, not replayed).
+    /// The outcome of a completed review is derived again from the votes of the current version.
+    /// </summary>
+    public static ReleaseRequest Restore(long id, long teamId, string purpose, int requiredVotes, ReleaseState state, int version,
+        IReadOnlyList<string> files, IEnumerable<ReviewVote> votes, IEnumerable<(ReleaseState From, ReleaseState To, DateTimeOffset At)> history)
+    {
+        var request = new ReleaseRequest(id, teamId, purpose, files, requiredVotes) { State = state, Version = version };
+        request._votes.AddRange(votes);
+        request._history.AddRange(history);
+        if (state is ReleaseState.Approved or ReleaseState.Rejected or ReleaseState.Returned or ReleaseState.Published)
+        {
+            var current = request.CurrentVotes;
+            if (current.Count < requiredVotes || files.Any(f => current.Any(v => !v.Files.ContainsKey(f))))
+                throw new DomainValidationException("votes", $"request {id} is {state} but the votes of version {version} are incomplete");
+            request.Outcome = files.ToDictionary(f => f, f => current.Select(v => v.Files[f].Decision).Max());
+        }
+        return request;
+    }
+
     public long Id { get; }
     public long TeamId { get; }
     public string Purpose { get; }

@@ -5,6 +5,7 @@ using Datakamp.Host.Health;
 using Datakamp.Host.Options;
 using Datakamp.Host.Ide;
 using Datakamp.Host.Pages;
+using Datakamp.Host.Releases;
 using Datakamp.Host.Sandboxes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -50,6 +51,13 @@ public static class DatakampWebHost
         services.AddSingleton<IdeActivity>();
         services.AddSingleton<SandboxIdleMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<SandboxIdleMonitor>());
+
+        // Release requests: intake into the content store, the workflow, and the check worker.
+        services.AddSingleton(provider => new ContentStore(Path.Combine(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ResolvedStateDirectory, "store")));
+        services.AddSingleton<OutboxIntake>();
+        services.AddSingleton(IntakeLimits.Default);
+        services.AddSingleton<CheckSignal>();
+        services.AddSingleton<ReleaseWorkflow>();
 
         services.AddDatakampAccounts();
         services.AddProblemDetails();

@@ -1,0 +1,7 @@
+namespace Datakamp.Domain.Releases;
+
+/// <summary>A request's approved files on the event's presentation. Never deleted: a revocation is recorded beside it.</summary>
+public sealed record Publication(int Version, DateTimeOffset PublishedAt, string PublishedBy, DateTimeOffset? RevokedAt, string? RevokedBy, string? RevokeReason)
+{
+    public bool IsRevoked => RevokedAt is not null;
+}

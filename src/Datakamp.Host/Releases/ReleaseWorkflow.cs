@@ -1,0 +1,231 @@
+using System.Text.Json;
+using Datakamp.Data.Releases;
+using Datakamp.Data.Repositories;
+using Datakamp.Domain;
+using Datakamp.Domain.Accounts;
+using Datakamp.Domain.Audit;
+using Datakamp.Domain.Releases;
+using Datakamp.Host.Startup;
+
+namespace Datakamp.Host.Releases;
+
+/// <summary>
+/// The actions people take on release requests: a team submits, resubmits or withdraws; a checker opens and votes;
+/// the host publishes what was approved; staff revoke a publication. Who may do what is checked here, on the
+/// account as stored (never on what a form says), and the state machine (<see cref="ReleaseRequest"/>) decides which
+/// moves are legal. Anything refused throws <see cref="ReleaseRefusedException"/> with a message for the person.
+/// </summary>
+public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, ContentStore store, CheckSignal checks, IntakeLimits limits,
+    TimeProvider clock, ILogger<ReleaseWorkflow> logger)
+{
+    private ReleaseRepository Releases => new(database.DataSource);
+
+    /// <summary>
+    /// Takes the selected files from the team's /outbox into the content store and records a request. The container is
+    /// the one the host made for the member's team (never a name from the form). Idempotent on <paramref name="submissionKey"/>.
+    /// </summary>
+    public async Task<SubmitOutcome> SubmitAsync(Account member, string actor, string purpose, IReadOnlyCollection<string> names, Guid submissionKey, CancellationToken cancellationToken)
+    {
+        var team = RequireMember(member);
+        if (string.IsNullOrWhiteSpace(purpose)) throw new ReleaseRefusedException("Say what the outputs are for (purpose).");
+        if (names.Count == 0) throw new ReleaseRefusedException("Select at least one file from your outbox.");
+        var snapshot = await TakeSnapshotAsync(team.TeamId, names, cancellationToken);
+        if (snapshot.Refused.Count > 0) return new SubmitOutcome(null, false, snapshot.Refused);
+
+        var release = new NewRelease(team.TeamId, member.Id, actor, purpose, submissionKey, FilesOf(snapshot));
+        var (id, created) = await Guard(() => Releases.SubmitAsync(release, clock.GetUtcNow(),
+            newId => Audit(actor, AuditActions.ReleaseSubmitted, newId, team, new { version = 1, files = FileDetails(snapshot), purpose = purpose.Trim() }), cancellationToken));
+        if (created) checks.Wake();
+        return new SubmitOutcome(id, created, []);
+    }
+
+    /// <summary>A new version of a returned request, with files taken afresh from the outbox.</summary>
+    public async Task<SubmitOutcome> ResubmitAsync(Account member, string actor, long requestId, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        var team = RequireMember(member);
+        await RequireOwnTeamAsync(team, requestId, cancellationToken);
+        if (names.Count == 0) throw new ReleaseRefusedException("Select at least one file from your outbox.");
+        var snapshot = await TakeSnapshotAsync(team.TeamId, names, cancellationToken);
+        if (snapshot.Refused.Count > 0) return new SubmitOutcome(requestId, false, snapshot.Refused);
+
+        var at = clock.GetUtcNow();
+        await Guard(() => Releases.ChangeAsync(requestId, actor, at, record =>
+        {
+            record.Request.Resubmit(snapshot.Accepted.Select(a => a.Name).ToList(), at);
+            return new ReleaseChange([Audit(actor, AuditActions.ReleaseResubmitted, requestId, team, new { version = record.Request.Version, files = FileDetails(snapshot) })])
+            {
+                NewVersionFiles = FilesOf(snapshot),
+            };
+        }, cancellationToken));
+        checks.Wake();
+        return new SubmitOutcome(requestId, true, []);
+    }
+
+    public async Task WithdrawAsync(Account member, string actor, long requestId, CancellationToken cancellationToken)
+    {
+        var team = RequireMember(member);
+        await RequireOwnTeamAsync(team, requestId, cancellationToken);
+        var at = clock.GetUtcNow();
+        await Guard(() => Releases.ChangeAsync(requestId, actor, at, record =>
+        {
+            record.Request.Withdraw(at);
+            return new ReleaseChange([Audit(actor, AuditActions.ReleaseWithdrawn, requestId, team, new { version = record.Request.Version })]);
+        }, cancellationToken));
+    }
+
+    /// <summary>A checker opens a checked request: it moves to in review (a request already in review stays so).</summary>
+    public async Task<ReleaseRecord> OpenForReviewAsync(Account checker, string actor, long requestId, CancellationToken cancellationToken)
+    {
+        var record = await FindForCheckerAsync(checker, requestId, cancellationToken);
+        if (record.Request.State != ReleaseState.Checked) return record;
+        var at = clock.GetUtcNow();
+        return await Guard(() => Releases.ChangeAsync(requestId, actor, at, current =>
+        {
+            // Two checkers opening it at once: the second finds it in review already and changes nothing.
+            if (current.Request.State != ReleaseState.Checked) return new ReleaseChange([]);
+            current.Request.StartReview(at);
+            return new ReleaseChange([Audit(actor, AuditActions.ReleaseReviewStarted, requestId, current, new { version = current.Request.Version })]);
+        }, cancellationToken));
+    }
+
+    /// <summary>
+    /// A checker's decision and comment on every file of the current version. When it is the last vote needed, the
+    /// outcome is recorded and, if any file was approved, those files are published.
+    /// </summary>
+    public async Task<ReleaseRecord> VoteAsync(Account checker, string actor, long requestId, IReadOnlyDictionary<string, FileReview> decisions, CancellationToken cancellationToken)
+    {
+        await FindForCheckerAsync(checker, requestId, cancellationToken);
+        var at = clock.GetUtcNow();
+        var after = await Guard(() => Releases.ChangeAsync(requestId, actor, at, record =>
+        {
+            var request = record.Request;
+            request.Vote(checker.Id, TeamsOf(checker), decisions, at);
+            var audit = new List<AuditEntry>
+            {
+                Audit(actor, AuditActions.ReleaseVoted, requestId, record, new
+                {
+                    version = request.Version,
+                    files = decisions.ToDictionary(d => d.Key, d => new { decision = d.Value.Decision.ToString().ToLowerInvariant(), comment = d.Value.Comment }),
+                }),
+            };
+            if (request.State is ReleaseState.Approved or ReleaseState.Rejected or ReleaseState.Returned)
+                audit.Add(Audit("system", AuditActions.ReleaseDecided, requestId, record, new
+                {
+                    version = request.Version,
+                    outcome = request.State.ToString().ToLowerInvariant(),
+                    files = request.Outcome.ToDictionary(o => o.Key, o => o.Value.ToString().ToLowerInvariant()),
+                }));
+            return new ReleaseChange(audit);
+        }, cancellationToken));
+        return after.Request.State == ReleaseState.Approved ? await PublishAsync(requestId, cancellationToken) : after;
+    }
+
+    /// <summary>
+    /// Publishes an approved request's approved files after reading each back from the store and checking its SHA-256.
+    /// A file that does not verify stops the publication (the request stays approved, the failure is audited and logged).
+    /// Run on approval and, after a crash between approval and publication, by the check worker.
+    /// </summary>
+    public async Task<ReleaseRecord> PublishAsync(long requestId, CancellationToken cancellationToken)
+    {
+        var record = await Releases.FindAsync(requestId, cancellationToken) ?? throw new ReleaseRefusedException($"Release request {requestId} does not exist.");
+        if (record.Request.State != ReleaseState.Approved) return record;
+        var approved = record.CurrentFiles.Where(f => record.Request.ApprovedFiles.Contains(f.Name)).ToList();
+        foreach (var file in approved)
+        {
+            try
+            {
+                await using var content = await store.OpenReadAsync(file.Sha256, cancellationToken);
+                await content.CopyToAsync(Stream.Null, cancellationToken);   // reading to the end verifies the hash
+            }
+            catch (Exception e) when (e is ContentTamperedException or IOException)
+            {
+                logger.LogError(e, "Release request {RequestId}: {File} did not verify; not published", requestId, file.Name);
+                await new Data.Audit.AuditLog(database.DataSource).AppendAsync(
+                    Audit("system", AuditActions.ReleasePublishFailed, requestId, record, new { file = file.Name, sha256 = file.Sha256, error = "content does not match its SHA-256" }), cancellationToken);
+                return record;
+            }
+        }
+        var at = clock.GetUtcNow();
+        return await Guard(() => Releases.ChangeAsync(requestId, "system", at, current =>
+        {
+            current.Request.Publish(at);
+            return new ReleaseChange([Audit("system", AuditActions.ReleasePublished, requestId, current, new
+            {
+                version = current.Request.Version,
+                files = approved.Select(f => new { name = f.Name, sha256 = f.Sha256 }),
+            })]) { RecordPublication = true };
+        }, cancellationToken));
+    }
+
+    /// <summary>Staff take a publication off the presentation. It is kept, with who revoked it, when and why.</summary>
+    public async Task RevokeAsync(Account staff, string actor, long requestId, string reason, CancellationToken cancellationToken)
+    {
+        if (!staff.IsStaff || staff.Disabled) throw new ReleaseRefusedException("Only staff revoke a publication.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new ReleaseRefusedException("Give the reason for revoking (it is kept with the publication).");
+        var at = clock.GetUtcNow();
+        await Guard(() => Releases.ChangeAsync(requestId, actor, at, record =>
+        {
+            if (record.Publication is not { IsRevoked: false }) throw new ReleaseRefusedException("This request has no publication in force.");
+            return new ReleaseChange([Audit(actor, AuditActions.PublicationRevoked, requestId, record, new { version = record.Publication.Version, reason = reason.Trim() })])
+            {
+                RevokeReason = reason.Trim(),
+            };
+        }, cancellationToken));
+    }
+
+    /// <summary>A request as a checker may see it: a checker, not disabled, not of the request's team.</summary>
+    public async Task<ReleaseRecord> FindForCheckerAsync(Account checker, long requestId, CancellationToken cancellationToken)
+    {
+        if (!checker.IsChecker || checker.Disabled) throw new ReleaseRefusedException("Only output checkers review requests.");
+        var record = await Releases.FindAsync(requestId, cancellationToken) ?? throw new ReleaseRefusedException($"Release request {requestId} does not exist.");
+        if (TeamsOf(checker).Contains(record.Request.TeamId)) throw new ReleaseRefusedException("You are a member of this team: another checker reviews its requests.");
+        return record;
+    }
+
+    private async Task<IntakeResult> TakeSnapshotAsync(long teamId, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        var sandbox = await new SandboxRepository(database.DataSource).FindAsync(teamId, cancellationToken)
+            ?? throw new ReleaseRefusedException("Your team has no sandbox yet: start it, write your outputs to /outbox, then submit.");
+        return await intake.TakeSnapshotAsync(sandbox.ContainerName, names, limits, cancellationToken);
+    }
+
+    private async Task RequireOwnTeamAsync(AccountTeam team, long requestId, CancellationToken cancellationToken)
+    {
+        var record = await Releases.FindAsync(requestId, cancellationToken);
+        // The same answer for another team's request as for none: a team learns nothing about others' requests.
+        if (record is null || record.Request.TeamId != team.TeamId) throw new ReleaseRefusedException($"Release request {requestId} does not exist.");
+    }
+
+    private static AccountTeam RequireMember(Account member) =>
+        member is { Team: { } team, Disabled: false } ? team : throw new ReleaseRefusedException("Only members of a team submit release requests.");
+
+    private static IReadOnlyCollection<long> TeamsOf(Account account) => account.Team is { } team ? [team.TeamId] : [];
+
+    private static List<NewReleaseFile> FilesOf(IntakeResult snapshot) =>
+        snapshot.Accepted.Select(a => new NewReleaseFile(a.Name, a.Sha256, a.Size, a.MediaType)).ToList();
+
+    private static object FileDetails(IntakeResult snapshot) => snapshot.Accepted.Select(a => new { name = a.Name, sha256 = a.Sha256, size = a.Size });
+
+    private static AuditEntry Audit(string actor, string action, long requestId, AccountTeam team, object details) =>
+        new(actor, action, "release_request", requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), team.EventId, team.TeamId, DetailsJson: JsonSerializer.Serialize(details));
+
+    private static AuditEntry Audit(string actor, string action, long requestId, ReleaseRecord record, object details) =>
+        new(actor, action, "release_request", requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), record.EventId, record.Request.TeamId, DetailsJson: JsonSerializer.Serialize(details));
+
+    /// <summary>Turns the state machine's refusals into messages for the person; everything else is a fault and propagates.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is InvalidTransitionException or ReviewNotAllowedException or DomainValidationException)
+        {
+            throw new ReleaseRefusedException(e.Message);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new ReleaseRefusedException(e.Message);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace Datakamp.Host.Releases;
+
+/// <summary>
+/// What a submission did: the request (new, or the one this submission key made before), or nothing at all with the
+/// reasons. A submission is all or nothing: one refused file and no request is made, so a team never releases half a set.
+/// </summary>
+public sealed record SubmitOutcome(long? RequestId, bool Created, IReadOnlyList<RefusedOutput> Refused)
+{
+    public bool Succeeded => RequestId is not null;
+}
