@@ -211,4 +211,32 @@ public sealed class ReleaseRequestTests
             default: throw new ArgumentOutOfRangeException(nameof(move));
         }
     }
+
+    [Fact]
+    public void A_restored_request_continues_where_it_was_stored_and_derives_the_outcome_from_its_votes()
+    {
+        var original = InReview(votes: 2);
+        Vote(original, Chris, FileDecision.Approve);
+        original.Vote(Dana, [TeamZuid], new Dictionary<string, FileReview>
+        {
+            ["income.csv"] = new(FileDecision.Approve, "fine"), ["plot.png"] = new(FileDecision.Reject, "shows a cell of 3"),
+        }, T);
+
+        var restored = ReleaseRequest.Restore(original.Id, original.TeamId, original.Purpose, original.RequiredVotes, original.State, original.Version,
+            original.Files, original.AllVotes, original.History);
+
+        Assert.Equal(ReleaseState.Approved, restored.State);
+        Assert.Equal(["income.csv"], restored.ApprovedFiles);
+        Assert.Equal(original.History, restored.History);
+        restored.Publish(T);
+        Assert.Equal(ReleaseState.Published, restored.State);
+    }
+
+    [Fact]
+    public void A_stored_decided_request_without_its_votes_is_refused_rather_than_guessed()
+    {
+        var error = Assert.Throws<DomainValidationException>(() =>
+            ReleaseRequest.Restore(1, TeamNoord, "p", 2, ReleaseState.Approved, 1, ["income.csv"], [new ReviewVote(Chris, 1, new Dictionary<string, FileReview> { ["income.csv"] = new(FileDecision.Approve, "ok") }, T)], []));
+        Assert.Contains("incomplete", error.Message);
+    }
 }
