@@ -7,6 +7,9 @@ using Datakamp.Host.Ide;
 using Datakamp.Host.Pages;
 using Datakamp.Host.Releases;
 using Datakamp.Host.Sandboxes;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.CommandLine;
@@ -58,6 +61,16 @@ public static class DatakampWebHost
         services.AddSingleton(IntakeLimits.Default);
         services.AddSingleton<CheckSignal>();
         services.AddSingleton<ReleaseWorkflow>();
+
+        // Sign-in cookies and form tokens are protected with keys kept in the state folder, so a restart (or a crash)
+        // does not sign everyone out or void the forms people have open.
+        services.AddDataProtection().SetApplicationName("datakamp");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((options, storage, loggers) =>
+        {
+            var keys = Directory.CreateDirectory(Path.Combine(storage.Value.ResolvedStateDirectory, "keys"));
+            File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            options.XmlRepository = new FileSystemXmlRepository(keys, loggers);
+        });
 
         services.AddDatakampAccounts();
         services.AddProblemDetails();
