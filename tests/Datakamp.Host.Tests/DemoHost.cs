@@ -12,6 +12,8 @@ namespace Datakamp.Host.Tests;
 /// <summary>
 /// The whole host in-process (WebApplicationFactory) on a fresh database of the real PostgreSQL,
 /// the real Docker engine, its own state folder and the seeded demo event with its demo accounts.
+/// <see cref="StartAsync(PostgresFixture, DockerFixture)"/> serves it on an in-memory TestServer (for HttpClient tests);
+/// <see cref="StartOnLoopbackAsync"/> serves it on Kestrel at a free 127.0.0.1 port, so a real browser can reach it.
 /// </summary>
 internal sealed partial class DemoHost : IAsyncDisposable
 {
@@ -23,7 +25,15 @@ internal sealed partial class DemoHost : IAsyncDisposable
     public WebApplicationFactory<Program> Factory { get; }
     public string StatePath => _state.Path;
 
-    public static async Task<DemoHost> StartAsync(PostgresFixture postgres, DockerFixture docker)
+    /// <summary>Where the host answers: http://localhost for the TestServer, http://127.0.0.1:PORT/ on Kestrel.</summary>
+    public Uri BaseUrl => Factory.ClientOptions.BaseAddress;
+
+    public static Task<DemoHost> StartAsync(PostgresFixture postgres, DockerFixture docker) => StartAsync(postgres, docker, onLoopbackPort: false);
+
+    /// <summary>The same demo host, listening on Kestrel at a free port on 127.0.0.1 only (<see cref="BaseUrl"/>), for browser tests.</summary>
+    public static Task<DemoHost> StartOnLoopbackAsync(PostgresFixture postgres, DockerFixture docker) => StartAsync(postgres, docker, onLoopbackPort: true);
+
+    private static async Task<DemoHost> StartAsync(PostgresFixture postgres, DockerFixture docker, bool onLoopbackPort)
     {
         docker.Require();
         var connectionString = await postgres.CreateDatabaseAsync("demohost");
@@ -37,7 +47,17 @@ internal sealed partial class DemoHost : IAsyncDisposable
             builder.UseSetting("Sandboxes:MemoryMb", "768");
         });
         host = new DemoHost(factory);
-        _ = factory.Server;   // start it: runs migrations and the demo seed
+        if (onLoopbackPort)
+        {
+            // A free port on 127.0.0.1 and nothing else: an explicit endpoint, so the configured Urls (:5080) never applies.
+            factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            factory.StartServer();   // runs migrations and the demo seed; BaseAddress becomes the bound address
+            Assert.True(IPAddress.TryParse(host.BaseUrl.Host, out var address) && IPAddress.IsLoopback(address), $"demo host must listen on loopback only, got {host.BaseUrl}");
+        }
+        else
+        {
+            _ = factory.Server;   // start it: runs migrations and the demo seed
+        }
         foreach (var line in await File.ReadAllLinesAsync(Path.Combine(host._state.Path, "demo", "accounts.txt")))
         {
             if (line.StartsWith('#')) continue;
@@ -49,7 +69,7 @@ internal sealed partial class DemoHost : IAsyncDisposable
 
     public string PasswordOf(string username) => _passwords[username];
 
-    public HttpClient NewClient() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public HttpClient NewClient() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = BaseUrl });
 
     /// <summary>A client signed in through the real sign-in form (antiforgery token and all).</summary>
     public async Task<HttpClient> SignedInAsync(string username)
