@@ -45,6 +45,7 @@ internal sealed partial class DemoHost : IAsyncDisposable
             builder.UseSetting("Demo:Seed", "true");
             builder.UseSetting("Demo:Persons", "300");
             builder.UseSetting("Sandboxes:MemoryMb", "768");
+            builder.UseSetting("Storage:PoliciesDirectory", Path.Combine(TestEnvironment.RepositoryRoot, "policies"));
         });
         host = new DemoHost(factory);
         if (onLoopbackPort)

@@ -21,6 +21,21 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
         return new Event(id, slug, name, startsOn, endsOn);
     }
 
+    /// <summary>How many independent output checkers review each request of the event: 1, or 2 (blind until both voted).</summary>
+    public async Task SetReleaseCheckersAsync(long eventId, int checkers, CancellationToken cancellationToken)
+    {
+        const string sql = "UPDATE events SET release_checkers = @checkers WHERE id = @eventId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { eventId, checkers }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<int> GetReleaseCheckersAsync(long eventId, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT release_checkers FROM events WHERE id = @eventId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
+    }
+
     public async Task<Event?> FindEventAsync(Slug slug, CancellationToken cancellationToken)
     {
         const string sql = "SELECT id, slug, name, starts_on, ends_on FROM events WHERE slug = @slug";

@@ -61,6 +61,9 @@ public static class DatakampWebHost
         services.AddSingleton(IntakeLimits.Default);
         services.AddSingleton<CheckSignal>();
         services.AddSingleton<ReleaseWorkflow>();
+        services.AddSingleton<RequestChecker>();
+        services.AddSingleton<CheckWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<CheckWorker>());
 
         // Sign-in cookies and form tokens are protected with keys kept in the state folder, so a restart (or a crash)
         // does not sign everyone out or void the forms people have open.
