@@ -83,6 +83,15 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var after = await ChangeAsync(connection, transaction, id, actor, at, change, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return after;
+    }
+
+    /// <summary>The same change inside the caller's transaction (the check queue writes results and the move to checked together).</summary>
+    internal async Task<ReleaseRecord> ChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string actor, DateTimeOffset at,
+        Func<ReleaseRecord, ReleaseChange> change, CancellationToken cancellationToken)
+    {
         var before = await LoadAsync(connection, transaction, id, forUpdate: true, cancellationToken)
             ?? throw new KeyNotFoundException($"release request {id} does not exist");
         var request = before.Request;
@@ -116,9 +125,7 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
         }
         foreach (var entry in what.Audit) await _audit.AppendAsync(entry, connection, transaction, cancellationToken);
 
-        var after = (await LoadAsync(connection, transaction, id, forUpdate: false, cancellationToken))!;
-        await transaction.CommitAsync(cancellationToken);
-        return after;
+        return (await LoadAsync(connection, transaction, id, forUpdate: false, cancellationToken))!;
     }
 
     /// <summary>
@@ -140,14 +147,6 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
         await _audit.AppendAsync(audit, connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
-    }
-
-    /// <summary>Requests waiting for the automated check (state Submitted), oldest first.</summary>
-    public async Task<IReadOnlyList<long>> ListAwaitingCheckAsync(CancellationToken cancellationToken)
-    {
-        const string sql = "SELECT id FROM release_requests WHERE state = 'submitted' ORDER BY updated_at, id";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await connection.QueryAsync<long>(new CommandDefinition(sql, cancellationToken: cancellationToken))).ToList();
     }
 
     /// <summary>Requests for a queue or a team's page: optionally one team, one event, some states; newest change first.</summary>
@@ -189,7 +188,7 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
         return records;
     }
 
-    private static async Task<ReleaseRecord?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, bool forUpdate, CancellationToken cancellationToken)
+    internal static async Task<ReleaseRecord?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, bool forUpdate, CancellationToken cancellationToken)
     {
         var sql = """
             SELECT r.id, r.team_id, t.event_id, e.slug AS event_slug, t.slug AS team_slug, t.name AS team_name, r.submitted_by, r.purpose,
@@ -237,8 +236,13 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
         const string sql = """
             INSERT INTO release_files (request_id, version, name, sha256, size_bytes, media_type) VALUES (@id, @version, @Name, @Sha256, @SizeBytes, @MediaType)
             """;
+        // Each file's automated check is queued with it: a recorded version is never without its checks.
+        const string enqueue = "INSERT INTO release_checks (request_id, version, file_name) VALUES (@id, @version, @Name)";
         foreach (var file in files)
+        {
             await connection.ExecuteAsync(new CommandDefinition(sql, new { id, version, file.Name, file.Sha256, file.SizeBytes, file.MediaType }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(enqueue, new { id, version, file.Name }, transaction, cancellationToken: cancellationToken));
+        }
     }
 
     private static async Task InsertTransitionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, int firstSeq,

@@ -5,50 +5,70 @@ using Datakamp.Host.Startup;
 namespace Datakamp.Host.Releases;
 
 /// <summary>
-/// Runs the automated check of submitted release requests in the background, oldest first. Its work list is the
-/// database (state <c>submitted</c>), not memory: after a crash or a restart it finds every pending check again, and
-/// every file's result is stored once, so a check that was half done is finished, not repeated. It also publishes
-/// requests left approved but unpublished by a crash between the last vote and the publication.
+/// Runs the automated check of submitted files in the background. Its work list is the durable queue in PostgreSQL
+/// (<see cref="ReleaseCheckQueue"/>), not memory: it is woken at submit (<see cref="CheckSignal"/>) and otherwise looks
+/// every <see cref="PollInterval"/>, so a lost wake-up delays a check but never loses one, and after a crash or a
+/// restart the checks that were claimed but not finished are simply claimed again. When idle it also publishes requests
+/// left approved but unpublished by a crash between the last vote and the publication.
 /// </summary>
 public sealed class CheckWorker(Database database, RequestChecker checker, ReleaseWorkflow workflow, CheckSignal signal, ILogger<CheckWorker> logger)
     : BackgroundService
 {
-    /// <summary>How often the worker looks for work without being woken (a lost wake-up costs at most this).</summary>
-    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
+    /// <summary>How often the worker looks for work without being woken.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var worked = false;
             try
             {
-                await RunOnceAsync(stoppingToken);
+                worked = await RunOnceAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // The database away for a moment, say: try again at the next wake-up, never end the loop.
                 logger.LogWarning("Check worker pass failed: {Reason}", e.Message);
             }
-            await signal.WaitAsync(PollInterval, stoppingToken);
+            if (!worked) await signal.WaitAsync(PollInterval, stoppingToken);
         }
     }
 
-    /// <summary>One pass: every pending check, then every approved request not yet published.</summary>
-    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Checks one request version from the queue; with nothing queued, publishes what waits for it. False when idle.</summary>
+    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var releases = new ReleaseRepository(database.DataSource);
-        foreach (var id in await releases.ListAwaitingCheckAsync(cancellationToken))
+        var queue = new ReleaseCheckQueue(database.DataSource);
+        long requestId;
+        int version;
+        await using (var claim = await queue.ClaimNextAsync(cancellationToken))
         {
+            if (claim is null)
+            {
+                await PublishApprovedAsync(cancellationToken);
+                return false;
+            }
+            (requestId, version) = (claim.RequestId, claim.Version);
             try
             {
-                await checker.CheckAsync(id, cancellationToken);
+                await checker.CheckAsync(claim, cancellationToken);
+                return true;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                // One request that cannot be checked now does not hold up the others; it stays submitted and is tried again.
-                logger.LogError(e, "Automated check of release request {RequestId} failed; it will be tried again", id);
+                // Not the engine (its faults are results): the store or the database. The claim rolls back at the end of
+                // this block; the failure is counted, and after RequestChecker.MaxAttempts the files go to a person.
+                logger.LogError(e, "Automated check of release request {RequestId} version {Version} failed; it will be tried again", requestId, version);
+                await claim.DisposeAsync();
+                await queue.RecordFailureAsync(requestId, version, e.Message, cancellationToken);
+                return true;
             }
         }
+    }
+
+    private async Task PublishApprovedAsync(CancellationToken cancellationToken)
+    {
+        var releases = new ReleaseRepository(database.DataSource);
         foreach (var summary in await releases.ListAsync(null, null, [ReleaseState.Approved], cancellationToken))
             await workflow.PublishAsync(summary.Id, cancellationToken);
     }

@@ -32,37 +32,51 @@ public sealed class RequestChecker(Database database, ContentStore store, IOptio
 {
     private const string SpecSuffix = ".spec.yaml";
 
-    private ReleaseRepository Releases => new(database.DataSource);
+    /// <summary>After this many failed attempts (faults outside the engine), the files go to a person instead.</summary>
+    public const int MaxAttempts = 3;
 
-    public async Task CheckAsync(long requestId, CancellationToken cancellationToken)
+    private const string Actor = "system:checker";
+
+    /// <summary>
+    /// Checks the claimed files and writes their results, their audit events and (when the version is fully checked) the
+    /// move to <c>checked</c>, all in the claim's transaction. A withdrawn or superseded version is discarded unchecked.
+    /// </summary>
+    public async Task CheckAsync(ClaimedCheck claim, CancellationToken cancellationToken)
     {
-        var record = await Releases.FindAsync(requestId, cancellationToken);
-        if (record is null || record.Request.State != ReleaseState.Submitted) return;
-
-        var pending = record.CurrentFiles.Where(f => f.Check is null).ToList();
-        if (pending.Count > 0)
+        if (!claim.IsCurrent)
         {
-            var results = await EvaluateAsync(record, cancellationToken);
-            foreach (var file in pending)
-            {
-                var result = results[file.Name];
-                var audit = new AuditEntry("system:checker", AuditActions.ReleaseFileChecked, "release_request",
-                    requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), record.EventId, record.Request.TeamId, result.DatasetId,
-                    JsonSerializer.Serialize(new { version = record.Request.Version, file = file.Name, sha256 = file.Sha256, status = Word(result.Status), summary = result.Summary }));
-                await Releases.RecordCheckAsync(requestId, record.Request.Version, file.Name, result.Status, result.Summary, result.VerdictJson,
-                    result.DatasetId, clock.GetUtcNow(), audit, cancellationToken);
-            }
+            await claim.DiscardAsync(cancellationToken);
+            return;
+        }
+        var record = claim.Record;
+        var pending = record.CurrentFiles.Where(f => f.Check is null && claim.FileNames.Contains(f.Name)).ToList();
+        IReadOnlyDictionary<string, FileCheckResult> results;
+        if (claim.FailedAttempts >= MaxAttempts)
+        {
+            // Fail closed: what the host could not evaluate goes to a person, never through.
+            var message = $"The automated check failed {claim.FailedAttempts} times ({claim.LastError}); a checker must review this file by hand.";
+            results = pending.ToDictionary(f => f.Name, _ => FileCheckResult.Review(message));
+        }
+        else
+        {
+            results = pending.Count == 0 ? new Dictionary<string, FileCheckResult>() : await EvaluateAsync(record, cancellationToken);
         }
 
-        var at = clock.GetUtcNow();
-        await Releases.ChangeAsync(requestId, "system:checker", at, current =>
+        var requestId = record.Request.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var outcomes = pending.Select(file =>
         {
-            // Another worker (or a resubmission) got here first: nothing to do.
-            if (current.Request.State != ReleaseState.Submitted || !current.FullyChecked) return new ReleaseChange([]);
+            var result = results[file.Name];
+            var audit = new AuditEntry(Actor, AuditActions.ReleaseFileChecked, "release_request", requestId, record.EventId, record.Request.TeamId, result.DatasetId,
+                JsonSerializer.Serialize(new { version = record.Request.Version, file = file.Name, sha256 = file.Sha256, status = Word(result.Status), summary = result.Summary }));
+            return new FileCheckOutcome(file.Name, result.Status, result.Summary, result.VerdictJson, result.DatasetId, audit);
+        }).ToList();
+
+        var at = clock.GetUtcNow();
+        await claim.CompleteAsync(outcomes, Actor, at, current =>
+        {
             current.Request.MarkChecked(at);
             var files = current.CurrentFiles.ToDictionary(f => f.Name, f => Word(f.Check!.Value));
-            return new ReleaseChange([new AuditEntry("system:checker", AuditActions.ReleaseChecked, "release_request",
-                requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), current.EventId, current.Request.TeamId,
+            return new ReleaseChange([new AuditEntry(Actor, AuditActions.ReleaseChecked, "release_request", requestId, current.EventId, current.Request.TeamId,
                 DetailsJson: JsonSerializer.Serialize(new { version = current.Request.Version, files }))]);
         }, cancellationToken);
     }
@@ -98,8 +112,17 @@ public sealed class RequestChecker(Database database, ContentStore store, IOptio
             foreach (var file in files.Where(f => f.Name.EndsWith(SpecSuffix, StringComparison.Ordinal) && paths.ContainsKey(f.Name)))
             {
                 var (spec, problem, dataset) = ReadSpec(file.Name, paths[file.Name], files, granted);
-                if (problem is not null) results[file.Name] = FileCheckResult.Failed(problem, dataset?.Id);
-                else specs.Add((file, spec!, dataset!));
+                if (problem is null)
+                {
+                    specs.Add((file, spec!, dataset!));
+                    continue;
+                }
+                results[file.Name] = FileCheckResult.Failed(problem, dataset?.Id);
+                // The table beside it (NAME.csv for NAME.spec.yaml, as the helper writes them) cannot be recomputed either:
+                // it gets the spec's problem, not the milder "table without a spec".
+                var table = file.Name[..^SpecSuffix.Length] + ".csv";
+                if (paths.ContainsKey(table))
+                    results.TryAdd(table, FileCheckResult.Failed($"Its spec {file.Name} cannot be used, so this table cannot be recomputed: {problem}", dataset?.Id));
             }
 
             // One engine run per dataset: the tables on it are linked (secondary suppression looks across them).
