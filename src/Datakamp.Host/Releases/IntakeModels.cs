@@ -93,6 +93,17 @@ public static partial class OutboxNames
     /// </summary>
     public static bool IsSafe(string? name) => name is not null && SafeName().IsMatch(name) && !name.Contains("..", StringComparison.Ordinal);
 
+    /// <summary>Why a name can never be taken from the outbox (unsafe, or an ending not allowed); null when it can.</summary>
+    public static (RefusalKind Kind, string Reason)? Refusal(string name)
+    {
+        if (!IsSafe(name))
+            return (RefusalKind.UnsafeName, "The name is not a plain file name. Use 1-100 letters, digits, '.', '_' or '-', "
+                + "starting with a letter or digit, with no '..', spaces, slashes, backslashes, control characters or non-ASCII characters.");
+        if (MediaTypeOf(name) is null)
+            return (RefusalKind.DisallowedExtension, $"This kind of file cannot be released. Allowed endings: {AllowedList}.");
+        return null;
+    }
+
     /// <summary>The media type for an allowed ending, or null.</summary>
     public static string? MediaTypeOf(string name)
     {

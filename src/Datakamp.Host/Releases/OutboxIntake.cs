@@ -50,6 +50,56 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
     }
 
     /// <summary>
+    /// What is in the container's /outbox, read the same way as <see cref="TakeSnapshotAsync"/> (one archive of the fixed
+    /// path, nothing followed, nothing stored): every direct entry with whether intake would take it and, for the
+    /// helper's description and spec files, their text, so the team sees what it is about to submit.
+    /// </summary>
+    public async Task<OutboxListing> ListAsync(string containerName, IntakeLimits limits, CancellationToken cancellationToken)
+    {
+        ContainerArchive archive;
+        try
+        {
+            archive = await engine.GetArchiveAsync(containerName, OutboxPath, limits.ArchiveTimeout, cancellationToken);
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return OutboxListing.Unavailable("The sandbox has no /outbox folder (or no longer exists).");
+        }
+        await using (archive)
+        {
+            if (!archive.Stat.IsDirectory || archive.Stat.IsSymlink) return OutboxListing.Unavailable("/outbox in the sandbox is not a plain folder.");
+            return await OutboxListing.ReadAsync(archive.Tar, limits, cancellationToken);
+        }
+    }
+
+    /// <summary>Why an archive entry that is not a regular file is never taken; null for a regular file.</summary>
+    internal static (RefusalKind Kind, string Reason)? EntryRefusal(TarEntry entry) => entry.EntryType switch
+    {
+        TarEntryType.RegularFile or TarEntryType.V7RegularFile => null,
+        TarEntryType.SymbolicLink => (RefusalKind.SymbolicLink, "This is a symbolic link, not a file; links are never followed or taken. Copy the file itself into /outbox."),
+        TarEntryType.HardLink => (RefusalKind.HardLink, "This is a hard link to another file; hard-linked files are not taken. Copy the file instead of linking it."),
+        TarEntryType.Fifo => (RefusalKind.Fifo, "This is a named pipe (FIFO), not a file; it cannot be taken."),
+        TarEntryType.CharacterDevice or TarEntryType.BlockDevice => (RefusalKind.Device, "This is a device node, not a file; it cannot be taken."),
+        TarEntryType.Directory => (RefusalKind.Directory, "This is a folder. Only files directly in /outbox can be selected, not folders or what is in them."),
+        _ => (RefusalKind.UnsupportedEntry, "This is not a regular file (unsupported archive entry); it cannot be taken."),
+    };
+
+    /// <summary>The name directly under <c>outbox/</c>, with whether the entry is deeper; null outside the outbox.</summary>
+    internal static string? DirectChild(string entryName, out bool nested)
+    {
+        nested = false;
+        if (!entryName.StartsWith(Prefix, StringComparison.Ordinal))
+            return null;
+        var rest = entryName[Prefix.Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+            return rest.Length == 0 ? null : rest;
+        // "outbox/sub/" is the folder itself; anything after its slash is below it.
+        nested = slash < rest.Length - 1;
+        return rest[..slash];
+    }
+
+    /// <summary>
     /// Walks a tar of /outbox (entries named <c>outbox/NAME</c>, as the engine's archive API makes them) and takes the
     /// selected files into the store. The stream is read once, forwards, and not disposed.
     /// </summary>
@@ -82,11 +132,8 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
             foreach (var name in selectedNames.Distinct(StringComparer.Ordinal))
             {
                 _order.Add(name);
-                if (!OutboxNames.IsSafe(name))
-                    Refuse(name, RefusalKind.UnsafeName, "The name is not a plain file name. Use 1-100 letters, digits, '.', '_' or '-', "
-                        + "starting with a letter or digit, with no '..', spaces, slashes, backslashes, control characters or non-ASCII characters.");
-                else if (OutboxNames.MediaTypeOf(name) is null)
-                    Refuse(name, RefusalKind.DisallowedExtension, $"This kind of file cannot be released. Allowed endings: {OutboxNames.AllowedList}.");
+                if (OutboxNames.Refusal(name) is { } refusal)
+                    Refuse(name, refusal.Kind, refusal.Reason);
                 else
                     _wanted.Add(name);
             }
@@ -180,28 +227,10 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
 
         private async Task TakeAsync(string name, TarEntry entry, CancellationToken cancellationToken)
         {
-            switch (entry.EntryType)
+            if (EntryRefusal(entry) is { } refusal)
             {
-                case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                    break;
-                case TarEntryType.SymbolicLink:
-                    Refuse(name, RefusalKind.SymbolicLink, "This is a symbolic link, not a file; links are never followed or taken. Copy the file itself into /outbox.");
-                    return;
-                case TarEntryType.HardLink:
-                    Refuse(name, RefusalKind.HardLink, "This is a hard link to another file; hard-linked files are not taken. Copy the file instead of linking it.");
-                    return;
-                case TarEntryType.Fifo:
-                    Refuse(name, RefusalKind.Fifo, "This is a named pipe (FIFO), not a file; it cannot be taken.");
-                    return;
-                case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
-                    Refuse(name, RefusalKind.Device, "This is a device node, not a file; it cannot be taken.");
-                    return;
-                case TarEntryType.Directory:
-                    Refuse(name, RefusalKind.Directory, "This is a folder. Only files directly in /outbox can be selected, not folders or what is in them.");
-                    return;
-                default:
-                    Refuse(name, RefusalKind.UnsupportedEntry, "This is not a regular file (unsupported archive entry); it cannot be taken.");
-                    return;
+                Refuse(name, refusal.Kind, refusal.Reason);
+                return;
             }
             if (entry is PaxTarEntry pax && pax.ExtendedAttributes.Keys.Any(k => k.StartsWith("GNU.sparse", StringComparison.Ordinal)))
             {
@@ -238,21 +267,6 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
             _passedBytes += stored.Size;
             _acceptedBytes += stored.Size;
             _accepted[name] = new AcceptedOutput(name, stored.Size, stored.Sha256, OutboxNames.MediaTypeOf(name)!);
-        }
-
-        /// <summary>The name directly under <c>outbox/</c>, with whether the entry is deeper; null outside the outbox.</summary>
-        private static string? DirectChild(string entryName, out bool nested)
-        {
-            nested = false;
-            if (!entryName.StartsWith(Prefix, StringComparison.Ordinal))
-                return null;
-            var rest = entryName[Prefix.Length..];
-            var slash = rest.IndexOf('/', StringComparison.Ordinal);
-            if (slash < 0)
-                return rest.Length == 0 ? null : rest;
-            // "outbox/sub/" is the folder itself; anything after its slash is below it.
-            nested = slash < rest.Length - 1;
-            return rest[..slash];
         }
 
         private void Refuse(string name, RefusalKind kind, string reason, bool replace = false)

@@ -1,0 +1,21 @@
+using Datakamp.Data.Releases;
+using Datakamp.Host.Accounts;
+using Datakamp.Host.Startup;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Datakamp.Host.Pages.Team;
+
+/// <summary>Our requests: every release request of the member's team, newest change first, with its state and the automated result.</summary>
+public sealed class RequestsModel(Database database) : PageModel
+{
+    public IReadOnlyList<ReleaseSummary> Requests { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var member = await CurrentMember.FindAsync(User, database, cancellationToken);
+        if (member is null) return Forbid();
+        Requests = await new ReleaseRepository(database.DataSource).ListAsync(member.Team!.TeamId, null, null, cancellationToken);
+        return Page();
+    }
+}
