@@ -72,7 +72,7 @@ public sealed class HelperRoundTripTests(PostgresFixture postgres, DockerFixture
         await using var run = await RunHelperAsync(PythonImage, ["python3", "-c", PythonScript]);
         var path = run.SubmittedPath("income_margins.csv");
         var lines = File.ReadAllLines(path);
-        // The first cell (district A, the first sex), its value column last: add 1 to it.
+        // The first cell of the long-form CSV (its value is the last column): add 1 to it.
         var cells = lines[1].Split(',');
         cells[^1] = (double.Parse(cells[^1], CultureInfo.InvariantCulture) + 1).ToString("R", CultureInfo.InvariantCulture);
         lines[1] = string.Join(',', cells);
@@ -97,6 +97,8 @@ public sealed class HelperRoundTripTests(PostgresFixture postgres, DockerFixture
             Assert.All(file.Cells, c => Assert.True(c.SubmittedPresent, $"{file.File} {c.Id}: not in the submitted file"));
             var mismatches = file.Cells.SelectMany(c => c.Rules.Where(IsMismatch).Select(r => $"{c.Id}: {r.Message}")).ToList();
             Assert.True(mismatches.Count == 0, $"{file.File}: {string.Join("; ", mismatches)}");
+            TestContext.Current.TestOutputHelper?.WriteLine($"{file.File}: {file.Cells.Count} cells compared, "
+                + $"{file.Cells.Count(c => c.Coordinates.Values.Contains("Total"))} with Total, {file.RowsUsed} of {file.RowsRead} rows used");
         }
 
         var byFile = verdict.Files.ToDictionary(f => f.File);
@@ -174,6 +176,9 @@ public sealed class HelperRoundTripTests(PostgresFixture postgres, DockerFixture
         {
             var policy = PolicyLoader.LoadFile(Path.Combine(TestEnvironment.RepositoryRoot, "policies", "cbs-persons.yaml"));
             var specs = Tables.Select(t => TableSpecLoader.Parse(File.ReadAllText(SubmittedPath($"{t}.spec.yaml")), $"{t}.spec.yaml")).ToList();
+            // What the host requires of a spec before it runs the engine: the granted dataset, its unit, a file of the request.
+            Assert.All(specs, s => Assert.Equal(("persons", "person_id"), (s.Dataset, s.Unit)));
+            Assert.Equal(Tables.Select(t => $"{t}.csv"), specs.Select(s => s.File));
             var submitted = specs.ToDictionary(s => s.File, s => SubmittedPath(s.File));
             return DisclosureChecker.CheckAsync(new CheckRequest(harness.DataFile, specs, policy, submitted), cancellationToken: Ct);
         }
