@@ -54,11 +54,15 @@ internal sealed class SandboxHarness : IAsyncDisposable
     public SandboxReconciler Reconciler { get; }
     public SandboxOptions Options { get; } = new() { MemoryMb = 768, Cpus = 0.5, PidsLimit = 256, TmpMb = 64, ReadyTimeoutSeconds = 60 };
 
-    public static async Task<SandboxHarness> StartAsync(PostgresFixture postgres, DockerFixture docker)
+    /// <summary>
+    /// The event on <paramref name="image"/> (default <see cref="Image"/>); the persons dataset holds <paramref name="personsCsv"/>
+    /// (header row first; default two persons with an income).
+    /// </summary>
+    public static async Task<SandboxHarness> StartAsync(PostgresFixture postgres, DockerFixture docker, string image = Image, string? personsCsv = null)
     {
         docker.Require();
-        TestEnvironment.RequireOrSkip(await docker.Engine.InspectImageAsync(Image, CancellationToken.None) is null
-            ? $"the analysis image {Image} is not built (bash scripts/setup builds it)" : null);
+        TestEnvironment.RequireOrSkip(await docker.Engine.InspectImageAsync(image, CancellationToken.None) is null
+            ? $"the analysis image {image} is not built (bash scripts/setup builds it)" : null);
         var db = await postgres.CreateMigratedDatabaseAsync("sandboxes");
         var state = new ScratchStateDirectory();
         var events = new EventRepository(db);
@@ -68,13 +72,25 @@ internal sealed class SandboxHarness : IAsyncDisposable
         var b = await events.CreateTeamAsync(dk.Id, Slug.Parse("b", "team"), "Team B", CancellationToken.None);
 
         var dataFile = Path.Combine(state.Path, "persons.csv");
-        await File.WriteAllTextAsync(dataFile, "person_id,income\nP1,100\nP2,200\n");
+        personsCsv ??= "person_id,income\nP1,100\nP2,200\n";
+        await File.WriteAllTextAsync(dataFile, personsCsv);
         // Writable by everyone on the host, so that only the read-only bind can stop a sandbox from writing it.
         File.SetUnixFileMode(dataFile, (UnixFileMode)0b110_110_110);
         var datasets = new DatasetRepository(db);
-        var persons = await datasets.RegisterAsync(new Dataset(0, dk.Id, "persons", "", dataFile, new string('a', 64), 30, ["person_id", "income"], "person_id", "cbs-persons"), CancellationToken.None);
+        var persons = await datasets.RegisterAsync(new Dataset(0, dk.Id, "persons", "", dataFile, new string('a', 64), 30, personsCsv[..personsCsv.IndexOf('\n')].Split(','), "person_id", "cbs-persons"), CancellationToken.None);
         await datasets.GrantAsync(new DatasetGrant(persons.Id, a.Id, "test", "staff:test", DateTimeOffset.UtcNow), CancellationToken.None);
-        return new SandboxHarness(db, state, new DockerEngineClient(new DockerEngineOptions()), dk, a, b, dataFile);
+        var harness = new SandboxHarness(db, state, new DockerEngineClient(new DockerEngineOptions()), dk, a, b, dataFile);
+        if (image == Image) return harness;
+        try
+        {
+            await harness.SetEventImageAsync(image);
+            return harness;
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task SetEventImageAsync(string image)
