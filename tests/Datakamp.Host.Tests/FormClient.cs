@@ -9,19 +9,24 @@ namespace Datakamp.Host.Tests;
 /// </summary>
 internal sealed partial class FormClient : IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly SocketsHttpHandler _handler = new() { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true };
+    private readonly TimeSpan _timeout;
+    private HttpClient _http;
 
     public FormClient(string baseUrl, TimeSpan? timeout = null)
     {
-        _http = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true })
-        {
-            BaseAddress = new Uri(baseUrl),
-            Timeout = timeout ?? TimeSpan.FromSeconds(100),
-        };
+        _timeout = timeout ?? TimeSpan.FromSeconds(100);
+        _http = NewClient(baseUrl);
     }
 
-    /// <summary>Points the same cookies at another address (the host restarted on a new port).</summary>
-    public void MoveTo(string baseUrl) => _http.BaseAddress = new Uri(baseUrl);
+    /// <summary>Points the same cookies at another address (the host restarted on a new port; cookies do not depend on the port).</summary>
+    public void MoveTo(string baseUrl)
+    {
+        _http.Dispose();
+        _http = NewClient(baseUrl);
+    }
+
+    private HttpClient NewClient(string baseUrl) => new(_handler, disposeHandler: false) { BaseAddress = new Uri(baseUrl), Timeout = _timeout };
 
     public HttpClient Http => _http;
 
@@ -53,5 +58,9 @@ internal sealed partial class FormClient : IDisposable
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _handler.Dispose();
+    }
 }
