@@ -89,6 +89,18 @@ internal sealed partial class DemoHost : IAsyncDisposable
         return await client.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>Runs Python in the team's running sandbox as the sandbox user (as a notebook cell would) and fails the test if it fails.</summary>
+    public async Task RunPythonInSandboxAsync(string team, string python)
+    {
+        var database = Factory.Services.GetRequiredService<Datakamp.Host.Startup.Database>();
+        var events = new Datakamp.Data.Repositories.EventRepository(database.DataSource);
+        var demo = (await events.FindEventAsync(Datakamp.Domain.Slug.Parse("demo", "event"), CancellationToken.None))!;
+        var teamId = (await events.ListTeamsAsync(demo.Id, CancellationToken.None)).Single(t => t.Slug.Value == team).Id;
+        var sandbox = (await new Datakamp.Data.Repositories.SandboxRepository(database.DataSource).FindAsync(teamId, CancellationToken.None))!;
+        var result = await Factory.Services.GetRequiredService<IContainerEngine>().ExecAsync(sandbox.ContainerName, new ExecSpec { Cmd = ["python3", "-c", python] }, CancellationToken.None);
+        Assert.True(result.ExitCode == 0, result.Output.StdoutText + result.Output.StderrText);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
 

@@ -1,11 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Datakamp.Data.Repositories;
-using Datakamp.Docker;
-using Datakamp.Host.Startup;
 using Datakamp.Host.Tests.Sandboxes;
 using Datakamp.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Datakamp.Host.Tests.Releases;
 
@@ -28,7 +24,7 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
             Assert.Contains("Your sandbox is running.", await started.Content.ReadAsStringAsync(Ct));
 
         // 300 persons over 12 districts and 10 age bands: many cells hold fewer than 10 persons.
-        await RunInSandboxAsync(host, "noord", """
+        await host.RunPythonInSandboxAsync("noord", """
             import pandas as pd, datakamp
             persons = pd.read_csv("/data/persons.csv", dtype=str)
             datakamp.crosstab(persons, dataset="persons", unit="person_id", rows="district", cols="age_band",
@@ -65,7 +61,7 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
         TestEnvironment.RequireOrSkip(await docker.Engine.InspectImageAsync(SandboxHarness.Image, Ct) is null ? $"{SandboxHarness.Image} is not built" : null);
         using var noord = await host.SignedInAsync("noord1");
         using (await DemoHost.PostFormAsync(noord, "/team?handler=Start", [], "/team")) { }
-        await RunInSandboxAsync(host, "noord", """
+        await host.RunPythonInSandboxAsync("noord", """
             import pandas as pd, datakamp, re
             persons = pd.read_csv("/data/persons.csv", dtype=str)
             datakamp.crosstab(persons, dataset="persons", unit="person_id", rows="district", name="ok", description="Persons by district.")
@@ -103,18 +99,6 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
         Assert.Contains("latin1.csv is not valid UTF-8 text", page);
         Assert.Contains("The SVG contains line 1: a <script> element", page);
         Assert.Matches(@"ok\.csv</code>[\s\S]*?Automated check: <span class=""check"">(pass|fail|review)", page);   // still checked
-    }
-
-    private static async Task RunInSandboxAsync(DemoHost host, string team, string python)
-    {
-        var services = host.Factory.Services;
-        var database = services.GetRequiredService<Database>();
-        var events = new EventRepository(database.DataSource);
-        var demo = (await events.FindEventAsync(Domain.Slug.Parse("demo", "event"), Ct))!;
-        var teamId = (await events.ListTeamsAsync(demo.Id, Ct)).Single(t => t.Slug.Value == team).Id;
-        var sandbox = (await new SandboxRepository(database.DataSource).FindAsync(teamId, Ct))!;
-        var result = await services.GetRequiredService<IContainerEngine>().ExecAsync(sandbox.ContainerName, new ExecSpec { Cmd = ["python3", "-c", python] }, Ct);
-        Assert.True(result.ExitCode == 0, result.Output.StdoutText + result.Output.StderrText);
     }
 
     private static Task<HttpResponseMessage> PostSelectionAsync(HttpClient client, string form, Dictionary<string, string> fields, IEnumerable<string> files)
