@@ -84,6 +84,16 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
         return id;
     }
 
+    /// <summary>A request approved by Chris (one vote required).</summary>
+    private static async Task<long> ApprovedAsync(World w)
+    {
+        var id = await InReviewAsync(w);
+        await VoteAsync(w, id, w.Chris, T0.AddMinutes(3), FileDecision.Approve);
+        return id;
+    }
+
+    private static async Task<ReleaseRecord> FindAsync(World w, long id) => (await w.Releases.FindAsync(id, Ct))!;
+
     private static Task<ReleaseRecord> PublishAsync(World w, long id, DateTimeOffset at) =>
         w.Releases.ChangeAsync(id, "system", at, record =>
         {
@@ -149,7 +159,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
         await Assert.ThrowsAsync<InvalidOperationException>(() => SubmitAsync(w, key, w.TeamB));
 
         Assert.Equal(1, await CountAsync(w, "SELECT count(*) FROM release_requests"));
-        Assert.Equal(w.TeamA, (await w.Releases.FindAsync(id, Ct))!.Request.TeamId);
+        Assert.Equal(w.TeamA, (await FindAsync(w, id)).Request.TeamId);
     }
 
     [Fact]
@@ -158,7 +168,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
         await using var w = await WorldAsync(requiredVotes: 2);
         var (id, _) = await SubmitAsync(w, Guid.NewGuid());
 
-        var record = (await w.Releases.FindAsync(id, Ct))!;
+        var record = await FindAsync(w, id);
 
         Assert.Equal((ReleaseState.Submitted, 1, 2, "income tables for the report"),
             (record.Request.State, record.Request.Version, record.Request.RequiredVotes, record.Request.Purpose));
@@ -175,7 +185,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
         await using var w = await WorldAsync();
         var (id, _) = await SubmitAsync(w, Guid.NewGuid());
         await MoveAsync(w, id, MemberActor, AuditActions.ReleaseWithdrawn, T0.AddMinutes(1), r => r.Withdraw(T0.AddMinutes(1)));
-        var before = (await w.Releases.FindAsync(id, Ct))!;
+        var before = await FindAsync(w, id);
         var auditBefore = await AuditActionsAsync(w, id);
 
         await Assert.ThrowsAsync<InvalidTransitionException>(() =>
@@ -183,7 +193,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
         await Assert.ThrowsAsync<InvalidTransitionException>(() =>
             MoveAsync(w, id, "system", AuditActions.ReleaseChecked, T0.AddMinutes(3), r => r.MarkChecked(T0.AddMinutes(3))));
 
-        var after = (await w.Releases.FindAsync(id, Ct))!;
+        var after = await FindAsync(w, id);
         Assert.Equal((ReleaseState.Withdrawn, before.Request.Version, before.UpdatedAt), (after.Request.State, after.Request.Version, after.UpdatedAt));
         Assert.Equal(before.Transitions, after.Transitions);
         Assert.Equal(auditBefore, await AuditActionsAsync(w, id));
@@ -193,8 +203,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
     public async Task A_change_that_fails_after_moving_the_state_machine_writes_nothing()
     {
         await using var w = await WorldAsync();
-        var id = await InReviewAsync(w);
-        await VoteAsync(w, id, w.Chris, T0.AddMinutes(3), FileDecision.Approve);
+        var id = await ApprovedAsync(w);
         var auditBefore = await AuditActionsAsync(w, id);
 
         // Publish moves the request, then the revocation of a publication that does not exist fails the same change.
@@ -204,7 +213,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
             return new ReleaseChange([Entry("system", AuditActions.ReleasePublished, id, w.TeamA)]) { RevokeReason = "no publication yet" };
         }, Ct));
 
-        var after = (await w.Releases.FindAsync(id, Ct))!;
+        var after = await FindAsync(w, id);
         Assert.Equal(ReleaseState.Approved, after.Request.State);
         Assert.Null(after.Publication);
         Assert.Equal(ReleaseState.Approved, after.Transitions[^1].To);
@@ -221,7 +230,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
             Task.Run(() => VoteAsync(w, id, w.Chris, T0.AddMinutes(3), FileDecision.Approve)),
             Task.Run(() => VoteAsync(w, id, w.Carla, T0.AddMinutes(4), FileDecision.Approve)));
 
-        var record = (await w.Releases.FindAsync(id, Ct))!;
+        var record = await FindAsync(w, id);
         Assert.Equal(ReleaseState.Approved, record.Request.State);
         Assert.Equal(new[] { w.Chris, w.Carla }.Order(), record.Request.AllVotes.Select(v => v.CheckerAccountId).Order());
         Assert.Equal(["income.csv", "plot.png"], record.Request.ApprovedFiles);
@@ -241,7 +250,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
 
         await Assert.ThrowsAsync<ReviewNotAllowedException>(() => VoteAsync(w, id, w.Chris, T0.AddMinutes(4), FileDecision.Reject));
 
-        var record = (await w.Releases.FindAsync(id, Ct))!;
+        var record = await FindAsync(w, id);
         Assert.Equal(ReleaseState.InReview, record.Request.State);
         Assert.Equal(FileDecision.Approve, Assert.Single(record.Request.AllVotes).Files["income.csv"].Decision);
     }
@@ -262,7 +271,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
             };
         }, Ct);
 
-        var restored = (await w.Releases.FindAsync(id, Ct))!;
+        var restored = await FindAsync(w, id);
 
         Assert.Equal((ReleaseState.Submitted, 2), (restored.Request.State, restored.Request.Version));
         Assert.Equal(["plot.png"], restored.Request.Files);
@@ -296,7 +305,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
         await VoteAsync(w, id, w.Chris, T0.AddMinutes(3), FileDecision.Approve);
         await VoteAsync(w, id, w.Carla, T0.AddMinutes(4), FileDecision.Approve, new() { ["plot.png"] = FileDecision.Reject });
 
-        var restored = (await w.Releases.FindAsync(id, Ct))!;
+        var restored = await FindAsync(w, id);
 
         Assert.Equal(ReleaseState.Approved, restored.Request.State);
         Assert.Equal(FileDecision.Reject, restored.Request.Outcome["plot.png"]);
@@ -314,7 +323,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
         var second = await w.Releases.RecordCheckAsync(id, 1, "income.csv", AutomatedCheck.Pass, "all fine", null, null, T0.AddMinutes(2), Checked(), Ct);
 
         Assert.Equal((true, false), (first, second));
-        var file = (await w.Releases.FindAsync(id, Ct))!.CurrentFiles.Single(f => f.Name == "income.csv");
+        var file = (await FindAsync(w, id)).CurrentFiles.Single(f => f.Name == "income.csv");
         Assert.Equal((AutomatedCheck.Review, "small cells", T0.AddMinutes(1)), (file.Check, file.CheckSummary, file.CheckedAt));
         Assert.Contains("review", file.CheckVerdictJson);
         Assert.Equal([AuditActions.ReleaseSubmitted, AuditActions.ReleaseFileChecked], await AuditActionsAsync(w, id));
@@ -324,8 +333,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
     public async Task A_publication_is_recorded_and_revoked_with_its_reason_and_a_second_revocation_is_refused()
     {
         await using var w = await WorldAsync();
-        var id = await InReviewAsync(w);
-        await VoteAsync(w, id, w.Chris, T0.AddMinutes(3), FileDecision.Approve);
+        var id = await ApprovedAsync(w);
 
         var published = await PublishAsync(w, id, T0.AddMinutes(4));
         Assert.Equal(ReleaseState.Published, published.Request.State);
@@ -339,7 +347,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
 
         var auditBefore = await AuditActionsAsync(w, id);
         await Assert.ThrowsAsync<InvalidTransitionException>(() => RevokeAsync(w, id, T0.AddMinutes(6), "again"));
-        Assert.Equal(revoked.Publication, (await w.Releases.FindAsync(id, Ct))!.Publication);
+        Assert.Equal(revoked.Publication, (await FindAsync(w, id)).Publication);
         Assert.Equal(auditBefore, await AuditActionsAsync(w, id));
     }
 
@@ -347,8 +355,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
     public async Task Every_change_writes_its_audit_event_and_the_trail_stays_intact()
     {
         await using var w = await WorldAsync();
-        var id = await InReviewAsync(w);
-        await VoteAsync(w, id, w.Chris, T0.AddMinutes(3), FileDecision.Approve);
+        var id = await ApprovedAsync(w);
         await PublishAsync(w, id, T0.AddMinutes(4));
         await RevokeAsync(w, id, T0.AddMinutes(5), "withdrawn by the data owner");
 
