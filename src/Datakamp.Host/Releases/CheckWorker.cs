@@ -66,10 +66,23 @@ public sealed class CheckWorker(Database database, RequestChecker checker, Relea
         }
     }
 
+    /// <summary>Approved requests this worker already tried to publish (a file that did not verify is audited once, not every pass).</summary>
+    private readonly HashSet<long> _publishTried = [];
+
     private async Task PublishApprovedAsync(CancellationToken cancellationToken)
     {
         var releases = new ReleaseRepository(database.DataSource);
         foreach (var summary in await releases.ListAsync(null, null, [ReleaseState.Approved], cancellationToken))
-            await workflow.PublishAsync(summary.Id, cancellationToken);
+        {
+            if (!_publishTried.Add(summary.Id)) continue;
+            try
+            {
+                await workflow.PublishAsync(summary.Id, cancellationToken);
+            }
+            catch (ReleaseRefusedException e)
+            {
+                logger.LogWarning("Release request {RequestId} could not be published: {Reason}", summary.Id, e.Message);
+            }
+        }
     }
 }

@@ -148,6 +148,8 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
         var at = clock.GetUtcNow();
         return await Guard(() => Releases.ChangeAsync(requestId, "system", at, current =>
         {
+            // The last vote and the check worker's pass may publish one request at once: the second finds it done.
+            if (current.Request.State != ReleaseState.Approved) return new ReleaseChange([]);
             current.Request.Publish(at);
             return new ReleaseChange([Audit("system", AuditActions.ReleasePublished, requestId, current, new
             {

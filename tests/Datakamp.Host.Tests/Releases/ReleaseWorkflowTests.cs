@@ -1,3 +1,4 @@
+using Dapper;
 using System.Globalization;
 using System.Text;
 using Datakamp.Data.Audit;
@@ -254,5 +255,32 @@ public sealed class ReleaseWorkflowTests(PostgresFixture postgres) : IAsyncLifet
             (record.Publication!.PublishedAt, record.Publication.IsRevoked, record.Publication.RevokedBy, record.Publication.RevokeReason));
         Assert.Equal("This request has no publication in force.", second.Message);
         Assert.Single(await AuditActionsAsync(id), a => a == AuditActions.PublicationRevoked);
+    }
+
+    [Fact]
+    public async Task Two_concurrent_publications_of_one_approved_request_publish_it_once_without_error()
+    {
+        var id = await InReviewAsync();
+        Tamper(Table, "tampered");
+        await ApproveAsync(id);
+        Restore(Table);
+
+        // Hold the request's row until both publications have read it as approved and wait for the lock: the check
+        // worker's pass and a last vote can publish the same request at once.
+        await using var connection = await _db.OpenConnectionAsync(Ct);
+        await using var hold = await connection.BeginTransactionAsync(Ct);
+        await connection.ExecuteAsync("SELECT id FROM release_requests WHERE id = @id FOR UPDATE", new { id }, hold);
+        var publications = new[] { Task.Run(() => _workflow.PublishAsync(id, Ct)), Task.Run(() => _workflow.PublishAsync(id, Ct)) };
+        await using (var watch = await _db.OpenConnectionAsync(Ct))
+        {
+            const string waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+            while (await watch.ExecuteScalarAsync<long>(waiting) < 2) await Task.Delay(20, Ct);
+        }
+        await hold.CommitAsync(Ct);
+
+        var results = await Task.WhenAll(publications);
+
+        Assert.All(results, r => Assert.Equal(ReleaseState.Published, r.Request.State));
+        Assert.Single(await AuditActionsAsync(id), a => a == AuditActions.ReleasePublished);
     }
 }
