@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Net;
 using System.Text.RegularExpressions;
 using Datakamp.Docker;
@@ -92,7 +93,7 @@ internal sealed partial class DemoHost : IAsyncDisposable
     /// <summary>Runs Python in the team's running sandbox as the sandbox user (as a notebook cell would) and fails the test if it fails.</summary>
     public async Task RunPythonInSandboxAsync(string team, string python)
     {
-        var database = Factory.Services.GetRequiredService<Datakamp.Host.Startup.Database>();
+        var database = Factory.Services.GetRequiredService<Datakamp.Data.Database>();
         var events = new Datakamp.Data.Repositories.EventRepository(database.DataSource);
         var demo = (await events.FindEventAsync(Datakamp.Domain.Slug.Parse("demo", "event"), CancellationToken.None))!;
         var teamId = (await events.ListTeamsAsync(demo.Id, CancellationToken.None)).Single(t => t.Slug.Value == team).Id;

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Diagnostics;
 using Datakamp.TestSupport;
 using Npgsql;

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Security.Claims;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain.Accounts;

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.Data.Audit;
 using Datakamp.Host.Cli;
 using Npgsql;

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.Host.Options;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

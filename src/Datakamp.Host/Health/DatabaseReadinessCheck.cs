@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.Host.Startup;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

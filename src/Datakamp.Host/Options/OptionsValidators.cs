@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.Docker;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Text;
 using System.Text.Encodings.Web;
 using Datakamp.Data.Repositories;

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Text.Json;
 using Datakamp.Data.Audit;
 using Datakamp.Domain.Audit;

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Datakamp.Data.Repositories;

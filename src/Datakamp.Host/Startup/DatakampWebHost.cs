@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.Docker;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Demo;
@@ -5,7 +6,7 @@ using Datakamp.Host.Health;
 using Datakamp.Host.Options;
 using Datakamp.Host.Ide;
 using Datakamp.Host.Pages;
-using Datakamp.Host.Releases;
+using Datakamp.Releases;
 using Datakamp.Host.Sandboxes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -56,14 +57,11 @@ public static class DatakampWebHost
         services.AddHostedService(provider => provider.GetRequiredService<SandboxIdleMonitor>());
 
         // Release requests: intake into the content store, the workflow, and the check worker.
-        services.AddSingleton(provider => new ContentStore(Path.Combine(provider.GetRequiredService<IOptions<StorageOptions>>().Value.ResolvedStateDirectory, "store")));
-        services.AddSingleton<OutboxIntake>();
-        services.AddSingleton(IntakeLimits.Default);
-        services.AddSingleton<CheckSignal>();
-        services.AddSingleton<ReleaseWorkflow>();
-        services.AddSingleton<RequestChecker>();
-        services.AddSingleton<CheckWorker>();
-        services.AddHostedService(provider => provider.GetRequiredService<CheckWorker>());
+        services.AddDatakampReleases(provider =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return (storage.ResolvedStateDirectory, storage.PoliciesDirectory);
+        });
 
         // Sign-in cookies and form tokens are protected with keys kept in the state folder, so a restart (or a crash)
         // does not sign everyone out or void the forms people have open.

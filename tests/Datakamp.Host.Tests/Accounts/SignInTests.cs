@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Net;
 using Dapper;
 using Datakamp.Data.Repositories;

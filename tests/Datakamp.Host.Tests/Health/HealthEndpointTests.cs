@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Net;
 using Datakamp.TestSupport;
 using Microsoft.AspNetCore.Hosting;

@@ -4,7 +4,7 @@ using Datakamp.Disclosure;
 using Datakamp.Disclosure.Policies;
 using Datakamp.Disclosure.Specs;
 using Datakamp.Disclosure.Verdicts;
-using Datakamp.Host.Releases;
+using Datakamp.Releases;
 using Datakamp.Host.Tests.Sandboxes;
 using Datakamp.TestSupport;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Datakamp.Host.Releases;
+using Datakamp.Releases;
 using Datakamp.Host.Tests.Sandboxes;
 using Datakamp.TestSupport;
 

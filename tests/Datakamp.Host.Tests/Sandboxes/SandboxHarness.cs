@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Dapper;
 using Datakamp.Data.Repositories;
 using Datakamp.Docker;

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;

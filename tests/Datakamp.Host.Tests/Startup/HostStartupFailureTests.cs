@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.TestSupport;
 
 namespace Datakamp.Host.Tests.Startup;

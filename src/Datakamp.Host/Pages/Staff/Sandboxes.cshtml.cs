@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Globalization;
 using Datakamp.Data.Repositories;
 using Datakamp.Docker;

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain.Accounts;
 using Datakamp.Domain.Datasets;

@@ -1,9 +1,10 @@
+using Datakamp.Data;
 using Datakamp.Data.Releases;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain.Accounts;
 using Datakamp.Domain.Releases;
 using Datakamp.Host.Accounts;
-using Datakamp.Host.Releases;
+using Datakamp.Releases;
 using Datakamp.Host.Startup;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

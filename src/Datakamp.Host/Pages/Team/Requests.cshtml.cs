@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.Data.Releases;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Startup;

@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.Text;
 
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>
 /// One entry directly in a team's /outbox as the submit form shows it. <see cref="Name"/> is the team's (hostile: encode

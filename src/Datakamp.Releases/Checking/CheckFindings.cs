@@ -1,7 +1,7 @@
 using Datakamp.Disclosure;
 using Datakamp.Disclosure.Verdicts;
 
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>One cell the automated check did not pass, in words: where it is, how it fails, and what to do with it.</summary>
 public sealed record CellFinding(string Where, string Status, IReadOnlyList<string> Reasons, string? Suppression);

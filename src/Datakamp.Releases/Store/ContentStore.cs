@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>What the store holds under one content address.</summary>
 public sealed record StoredContent(string Sha256, long Size);

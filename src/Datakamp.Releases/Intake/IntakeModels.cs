@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>Caps on one intake request. Every cap is counted on what is actually read, never on a team's word.</summary>
 public sealed record IntakeLimits

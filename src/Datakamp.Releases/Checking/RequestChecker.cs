@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Datakamp.Data;
 using System.Text.Json;
 using Datakamp.Data.Releases;
 using Datakamp.Data.Repositories;
@@ -8,11 +10,8 @@ using Datakamp.Disclosure.Verdicts;
 using Datakamp.Domain.Audit;
 using Datakamp.Domain.Datasets;
 using Datakamp.Domain.Releases;
-using Datakamp.Host.Options;
-using Datakamp.Host.Startup;
-using Microsoft.Extensions.Options;
 
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>
 /// The automated check of one release request, on the snapshot in the content store (never on the sandbox):
@@ -28,7 +27,7 @@ namespace Datakamp.Host.Releases;
 /// Each file's result is stored once (a check repeated after a crash does not overwrite); when every file of the
 /// current version has one, the request moves to <c>checked</c>. Running it again on a checked request changes nothing.
 /// </summary>
-public sealed class RequestChecker(Database database, ContentStore store, IOptions<StorageOptions> storage, TimeProvider clock, ILogger<RequestChecker> logger)
+public sealed class RequestChecker(Database database, ContentStore store, CheckerFolders folders, TimeProvider clock, ILogger<RequestChecker> logger)
 {
     private const string SpecSuffix = ".spec.yaml";
 
@@ -86,7 +85,7 @@ public sealed class RequestChecker(Database database, ContentStore store, IOptio
     {
         var files = record.CurrentFiles;
         var results = new Dictionary<string, FileCheckResult>(StringComparer.Ordinal);
-        var work = Directory.CreateDirectory(Path.Combine(storage.Value.ResolvedStateDirectory, "check", $"{record.Request.Id}-v{record.Request.Version}-{Guid.NewGuid():N}"));
+        var work = Directory.CreateDirectory(Path.Combine(folders.WorkDirectory, $"{record.Request.Id}-v{record.Request.Version}-{Guid.NewGuid():N}"));
         try
         {
             // The snapshot, read back (and so verified against its SHA-256) into a private folder for the engine.
@@ -179,7 +178,7 @@ public sealed class RequestChecker(Database database, ContentStore store, IOptio
         var names = specs.SelectMany(s => new[] { s.File.Name, s.Spec.File }).Distinct(StringComparer.Ordinal).ToList();
         try
         {
-            var policy = PolicyLoader.LoadFile(Path.Combine(Path.GetFullPath(storage.Value.PoliciesDirectory), dataset.Policy + ".yaml"));
+            var policy = PolicyLoader.LoadFile(Path.Combine(folders.PoliciesDirectory, dataset.Policy + ".yaml"));
             var submitted = specs.ToDictionary(s => s.Spec.File, s => paths[s.Spec.File], StringComparer.Ordinal);
             var request = new CheckRequest(dataset.FilePath, specs.Select(s => s.Spec).ToList(), policy, submitted);
             var verdict = await DisclosureChecker.CheckAsync(request, cancellationToken: cancellationToken);

@@ -1,4 +1,4 @@
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>
 /// What a submission did: the request (new, or the one this submission key made before), or nothing at all with the

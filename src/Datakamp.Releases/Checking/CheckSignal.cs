@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>
 /// Wakes the check worker when a request is submitted, so a check starts at once instead of at the next poll. Only a

@@ -1,8 +1,8 @@
 using System.Text;
 using Datakamp.Domain.Releases;
-using Datakamp.Host.Releases;
+using Datakamp.Releases;
 
-namespace Datakamp.Host.Tests.Releases;
+namespace Datakamp.Releases.Tests;
 
 /// <summary>The checks by file type for files without a spec: at best review, never pass; refusals say why.</summary>
 public sealed class OtherFileChecksTests

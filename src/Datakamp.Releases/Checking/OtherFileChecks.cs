@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Xml;
 using Datakamp.Domain.Releases;
 
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>
 /// The automated checks of a file that is not a table with a spec: does it hold what its name says (signature, valid

@@ -1,10 +1,9 @@
-using Datakamp.Data;
 using Npgsql;
 
-namespace Datakamp.Host.Startup;
+namespace Datakamp.Data;
 
 /// <summary>
-/// The host's database, available once <see cref="DatabaseLifetime"/> has started (and migrated) it.
+/// The host's database, available once the host has started (and migrated) it.
 /// Repositories and health checks get their data source from here.
 /// </summary>
 public sealed class Database

@@ -4,7 +4,7 @@ using Dapper;
 using Datakamp.Domain.Releases;
 using Datakamp.TestSupport;
 
-namespace Datakamp.Host.Tests.Releases;
+namespace Datakamp.Releases.Tests;
 
 /// <summary>
 /// The automated check of submitted files (issue 11 item 3) against a real database and store: the durable queue, the
@@ -176,7 +176,7 @@ public sealed class AutomatedCheckTests(PostgresFixture postgres)
     {
         await using var h = await CheckHarness.StartAsync(postgres);
         var id = await h.SubmitAsync(CheckHarness.CountByWijk());
-        for (var i = 0; i < Datakamp.Host.Releases.RequestChecker.MaxAttempts; i++)
+        for (var i = 0; i < Datakamp.Releases.RequestChecker.MaxAttempts; i++)
             await h.Queue.RecordFailureAsync(id, 1, "store unreadable", Ct);
 
         await h.DrainAsync();

@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.Net;
 using Datakamp.Docker;
 
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>
 /// Issue #5 item 2: copies what a team selected from its sandbox's <c>/outbox</c> into the content store, as a

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Security.Cryptography;
 using System.Text;
 using Datakamp.Data.Releases;
@@ -8,14 +9,12 @@ using Datakamp.Domain.Audit;
 using Datakamp.Domain.Datasets;
 using Datakamp.Domain.Events;
 using Datakamp.Domain.Releases;
-using Datakamp.Host.Options;
-using Datakamp.Host.Releases;
-using Datakamp.Host.Startup;
+using Datakamp.Releases;
 using Datakamp.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace Datakamp.Host.Tests.Releases;
+namespace Datakamp.Releases.Tests;
 
 /// <summary>
 /// The automated check against a real migrated database and a real content store, without a sandbox: an event with
@@ -27,7 +26,7 @@ internal sealed class CheckHarness : IAsyncDisposable
 {
     private static int _counter;
 
-    private CheckHarness(NpgsqlDataSource db, ScratchStateDirectory state, Team team, Account member, Dataset persons)
+    private CheckHarness(NpgsqlDataSource db, ScratchFolder state, Team team, Account member, Dataset persons)
     {
         Db = db;
         State = state;
@@ -36,17 +35,13 @@ internal sealed class CheckHarness : IAsyncDisposable
         Persons = persons;
         Database = Database.OpenedOn(db);
         Store = new ContentStore(System.IO.Path.Combine(state.Path, "store"));
-        var storage = Microsoft.Extensions.Options.Options.Create(new StorageOptions
-        {
-            StateDirectory = state.Path,
-            PoliciesDirectory = System.IO.Path.Combine(TestEnvironment.RepositoryRoot, "policies"),
-        });
-        Checker = new RequestChecker(Database, Store, storage, TimeProvider.System, NullLogger<RequestChecker>.Instance);
+        var folders = new CheckerFolders(System.IO.Path.Combine(state.Path, "check"), System.IO.Path.Combine(TestEnvironment.RepositoryRoot, "policies"));
+        Checker = new RequestChecker(Database, Store, folders, TimeProvider.System, NullLogger<RequestChecker>.Instance);
     }
 
     public NpgsqlDataSource Db { get; }
     public Database Database { get; }
-    public ScratchStateDirectory State { get; }
+    public ScratchFolder State { get; }
     public Team Team { get; }
     public Account Member { get; }
     public Dataset Persons { get; }
@@ -62,7 +57,7 @@ internal sealed class CheckHarness : IAsyncDisposable
     public static async Task<CheckHarness> StartAsync(PostgresFixture postgres)
     {
         var db = await postgres.CreateMigratedDatabaseAsync("checks");
-        var state = new ScratchStateDirectory();
+        var state = new ScratchFolder();
         var ct = CancellationToken.None;
         var events = new EventRepository(db);
         var n = Interlocked.Increment(ref _counter);

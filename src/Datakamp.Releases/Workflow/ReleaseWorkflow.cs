@@ -1,3 +1,5 @@
+using Datakamp.Data;
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Datakamp.Data.Releases;
 using Datakamp.Data.Repositories;
@@ -5,9 +7,8 @@ using Datakamp.Domain;
 using Datakamp.Domain.Accounts;
 using Datakamp.Domain.Audit;
 using Datakamp.Domain.Releases;
-using Datakamp.Host.Startup;
 
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>
 /// The actions people take on release requests: a team submits, resubmits or withdraws; a checker opens and votes;

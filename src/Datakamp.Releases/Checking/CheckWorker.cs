@@ -1,8 +1,10 @@
+using Datakamp.Data;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Datakamp.Data.Releases;
 using Datakamp.Domain.Releases;
-using Datakamp.Host.Startup;
 
-namespace Datakamp.Host.Releases;
+namespace Datakamp.Releases;
 
 /// <summary>
 /// Runs the automated check of submitted files in the background. Its work list is the durable queue in PostgreSQL

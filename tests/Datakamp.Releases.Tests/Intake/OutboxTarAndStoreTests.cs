@@ -1,10 +1,10 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
-using Datakamp.Host.Releases;
+using Datakamp.Releases;
 using Datakamp.TestSupport;
 
-namespace Datakamp.Host.Tests.Releases;
+namespace Datakamp.Releases.Tests;
 
 /// <summary>
 /// The tar walker on archives no sandbox user can produce (device nodes, duplicates, lying headers), and the content

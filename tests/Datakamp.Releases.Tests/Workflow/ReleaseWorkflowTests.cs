@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Dapper;
 using System.Globalization;
 using System.Text;
@@ -9,13 +10,12 @@ using Datakamp.Domain.Accounts;
 using Datakamp.Domain.Audit;
 using Datakamp.Domain.Events;
 using Datakamp.Domain.Releases;
-using Datakamp.Host.Releases;
-using Datakamp.Host.Startup;
+using Datakamp.Releases;
 using Datakamp.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace Datakamp.Host.Tests.Releases;
+namespace Datakamp.Releases.Tests;
 
 /// <summary>
 /// The release workflow's rules that need no sandbox, on a real migrated database and a real content store: who may
@@ -28,7 +28,7 @@ public sealed class ReleaseWorkflowTests(PostgresFixture postgres) : IAsyncLifet
     private static readonly byte[] Table = Encoding.UTF8.GetBytes("district,income\nnoord,1200\nzuid,1100\n");
     private static readonly byte[] Plot = Encoding.UTF8.GetBytes("PNG, not really a picture");
 
-    private readonly ScratchStateDirectory _state = new();
+    private readonly ScratchFolder _state = new();
     private NpgsqlDataSource _db = null!;
     private ContentStore _store = null!;
     private ReleaseWorkflow _workflow = null!;

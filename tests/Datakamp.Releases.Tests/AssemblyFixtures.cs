@@ -1,0 +1,3 @@
+using Datakamp.TestSupport;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
