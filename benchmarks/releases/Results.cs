@@ -12,12 +12,15 @@ internal static class Clock
 
 /// <summary>
 /// One table, one method: milliseconds from just before the submit (or the check) until the verdict, and the verdict
-/// on the table file. <paramref name="SubmitMs"/> is how long recording the request took (Datakamp only).
+/// on the table file.
 /// </summary>
-internal sealed record Timing(string Table, double Ms, string Verdict, double SubmitMs = double.NaN, bool Ok = true)
+internal sealed record Timing(string Table, double Ms, string Verdict, bool Ok = true)
 {
     /// <summary>Why the engine gave that verdict (engine alone only).</summary>
     public string Reasons { get; init; } = "";
+
+    /// <summary>Where the time went (Datakamp only), in order.</summary>
+    public IReadOnlyList<(string Phase, double Ms)> Phases { get; init; } = [];
 }
 
 /// <summary>The timings of one method in one phase (sequential, or all at once), and the machine while it ran.</summary>
