@@ -19,26 +19,39 @@ public sealed class CheckWorker(Database database, RequestChecker checker, Relea
     /// <summary>How often the worker looks for work without being woken.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// How many requests are checked at once: one per core, at most 4. The queue hands each request to one loop only
+    /// (<c>SKIP LOCKED</c>), so a burst of submissions is checked in parallel and one request never twice.
+    /// </summary>
+    public static int Loops { get; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Loops).Select(i => LoopAsync(publishes: i == 0, stoppingToken)));
+
+    private async Task LoopAsync(bool publishes, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             var worked = false;
             try
             {
-                worked = await RunOnceAsync(stoppingToken);
+                worked = await RunOnceAsync(stoppingToken, publishes);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // The database away for a moment, say: try again at the next wake-up, never end the loop.
                 logger.LogWarning("Check worker pass failed: {Reason}", e.Message);
             }
-            if (!worked) await signal.WaitAsync(PollInterval, stoppingToken);
+            if (worked) signal.Wake();   // there may be more: let an idle loop look too
+            else await signal.WaitAsync(PollInterval, stoppingToken);
         }
     }
 
-    /// <summary>Checks one request version from the queue; with nothing queued, publishes what waits for it. False when idle.</summary>
-    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks one request version from the queue; with nothing queued, publishes what waits for it (when
+    /// <paramref name="publishes"/>: one loop does that). False when idle.
+    /// </summary>
+    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken, bool publishes = true)
     {
         var queue = new ReleaseCheckQueue(database.DataSource);
         long requestId;
@@ -47,7 +60,7 @@ public sealed class CheckWorker(Database database, RequestChecker checker, Relea
         {
             if (claim is null)
             {
-                await PublishApprovedAsync(cancellationToken);
+                if (publishes) await PublishApprovedAsync(cancellationToken);
                 return false;
             }
             (requestId, version) = (claim.RequestId, claim.Version);
