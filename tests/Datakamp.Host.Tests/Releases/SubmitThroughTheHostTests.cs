@@ -1,7 +1,12 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Datakamp.Data;
+using Datakamp.Data.Repositories;
+using Datakamp.Domain.Releases;
 using Datakamp.Host.Tests.Sandboxes;
+using Datakamp.Releases;
 using Datakamp.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Datakamp.Host.Tests.Releases;
 
@@ -99,6 +104,58 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
         Assert.Contains("latin1.csv is not valid UTF-8 text", page);
         Assert.Contains("The SVG contains line 1: a <script> element", page);
         Assert.Matches(@"ok\.csv</code>[\s\S]*?Automated check: <span class=""check"">(pass|fail|review)", page);   // still checked
+    }
+
+    [Fact]
+    public async Task A_returned_request_shows_the_checkers_comment_and_a_resubmitted_version_keeps_the_first_in_its_history()
+    {
+        await using var host = await DemoHost.StartAsync(postgres, docker);
+        TestEnvironment.RequireOrSkip(await docker.Engine.InspectImageAsync(SandboxHarness.Image, Ct) is null ? $"{SandboxHarness.Image} is not built" : null);
+        using var noord = await host.SignedInAsync("noord1");
+        using (await DemoHost.PostFormAsync(noord, "/team?handler=Start", [], "/team")) { }
+        const string table = """
+            import pandas as pd, datakamp
+            persons = pd.read_csv("/data/persons.csv", dtype=str)
+            datakamp.crosstab(persons, dataset="persons", unit="person_id", rows="district", cols=COLS, name="t", description="Persons by district.")
+            """;
+        await host.RunPythonInSandboxAsync("noord", table.Replace("COLS", "\"age_band\"", StringComparison.Ordinal));
+        string[] files = ["t.csv", "t.spec.yaml", "t.description.txt"];
+        var form = await noord.GetStringAsync("/team/submit", Ct);
+        using var submitted = await PostSelectionAsync(noord, form, new() { ["Purpose"] = "Persons by district", ["SubmissionKey"] = SubmissionKey().Match(form).Groups[1].Value }, files);
+        var location = submitted.Headers.Location!.ToString();
+        await WaitUntilCheckedAsync(noord, location);
+
+        // The output checker returns the table with a comment (the demo event asks for one checker).
+        var services = host.Factory.Services;
+        var workflow = services.GetRequiredService<ReleaseWorkflow>();
+        var accounts = new AccountRepository(services.GetRequiredService<Database>().DataSource);
+        var chris = (await accounts.FindForSignInAsync("chris", Ct))!.Account;
+        var id = long.Parse(location.Split('/').Last(), System.Globalization.CultureInfo.InvariantCulture);
+        await workflow.OpenForReviewAsync(chris, "checker:chris", id, Ct);
+        await workflow.VoteAsync(chris, "checker:chris", id, new Dictionary<string, FileReview>
+        {
+            ["t.csv"] = new(FileDecision.Return, "Too many small cells: drop the age bands and resubmit."),
+            ["t.spec.yaml"] = new(FileDecision.Return, "Goes with t.csv."),
+            ["t.description.txt"] = new(FileDecision.Approve, "Fine."),
+        }, Ct);
+
+        var returned = WebUtility.HtmlDecode(await noord.GetStringAsync(location, Ct));
+        Assert.Contains("returned: change and resubmit", returned);
+        Assert.Contains("Checker 1: <strong>returned for changes</strong>: Too many small cells: drop the age bands and resubmit.", returned);
+        Assert.Contains("Resubmit a new version", returned);
+        Assert.DoesNotContain("chris", returned);     // the team sees the decision, not who made it
+
+        await host.RunPythonInSandboxAsync("noord", table.Replace("COLS", "None", StringComparison.Ordinal));
+        var page = await noord.GetStringAsync(location, Ct);
+        var pairs = files.Select(f => KeyValuePair.Create("Files", f)).Append(KeyValuePair.Create("__RequestVerificationToken", Token().Match(page).Groups[1].Value));
+        using (var resubmitted = await noord.PostAsync($"{location}?handler=Resubmit", new FormUrlEncodedContent(pairs), Ct))
+            Assert.Contains("A new version is submitted", await resubmitted.Content.ReadAsStringAsync(Ct));
+
+        var after = WebUtility.HtmlDecode(await WaitUntilCheckedAsync(noord, location));
+        Assert.Contains("Version 2 (current)", after);
+        Assert.Contains("Version 1", after);
+        Assert.Contains("Too many small cells: drop the age bands and resubmit.", after);   // the first version's review stays
+        Assert.Contains("checked: waiting for an output checker", after);
     }
 
     private static Task<HttpResponseMessage> PostSelectionAsync(HttpClient client, string form, Dictionary<string, string> fields, IEnumerable<string> files)
