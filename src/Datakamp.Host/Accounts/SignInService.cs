@@ -1,3 +1,4 @@
+using Datakamp.Domain;
 using Datakamp.Data;
 using System.Text.Json;
 using Datakamp.Data.Audit;
@@ -63,7 +64,7 @@ public sealed class SignInService(Database database, ILogger<SignInService> logg
 
     private async Task FailedAsync(string username, Account? account, string reason, string? remoteAddress, CancellationToken cancellationToken)
     {
-        logger.LogInformation("Failed sign-in for {Username}: {Reason}", username, reason);
+        logger.LogInformation("Failed sign-in for {Username}: {Reason}", LogText.Excerpt(username), reason);
         var subject = string.IsNullOrEmpty(username) ? "(empty)" : username.Length > 64 ? username[..64] : username;
         await new AuditLog(database.DataSource).AppendAsync(new AuditEntry("anonymous", AuditActions.SignInFailed, "account", subject,
             account?.Team?.EventId, account?.Team?.TeamId,

@@ -1,3 +1,4 @@
+using Datakamp.Domain;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Authentication;
 using System.Text.Encodings.Web;
@@ -38,7 +39,7 @@ public static class IdeProxy
         }
         if (!OriginIsAcceptable(context))
         {
-            logger.LogWarning("Refused a cross-origin {Method} to the IDE of team {Team} from origin {Origin}", context.Request.Method, team, context.Request.Headers.Origin.ToString());
+            logger.LogWarning("Refused a cross-origin {Method} to the IDE of team {Team} from origin {Origin}", LogText.Excerpt(context.Request.Method, 16), LogText.Excerpt(team, 40), LogText.Excerpt(context.Request.Headers.Origin.ToString()));
             await WritePageAsync(context, StatusCodes.Status403Forbidden, "Refused", "This request did not come from a Datakamp page.");
             return;
         }
@@ -59,12 +60,12 @@ public static class IdeProxy
         catch (UnsafeSocketException e)
         {
             // The team put something else where its IDE socket should be: refuse, and tell staff in the log.
-            logger.LogWarning("IDE of team {Team}: {Reason}", team, e.Message);
+            logger.LogWarning("IDE of team {Team}: {Reason}", LogText.Excerpt(team, 40), LogText.Excerpt(e.Message, 300));
             if (!context.Response.HasStarted) await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE unavailable", "The IDE socket of your sandbox is not usable. Ask the event staff to restart your sandbox.");
         }
         catch (Exception e) when (e is HttpRequestException or IOException or WebSocketException && !context.RequestAborted.IsCancellationRequested)
         {
-            logger.LogInformation("IDE of team {Team} did not answer: {Reason}", team, e.Message);
+            logger.LogInformation("IDE of team {Team} did not answer: {Reason}", LogText.Excerpt(team, 40), LogText.Excerpt(e.Message, 300));
             if (!context.Response.HasStarted) await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE not answering", "Your IDE is not answering (yet). If the sandbox just started, wait a few seconds and reload.");
         }
     }

@@ -1,3 +1,4 @@
+using Datakamp.Domain;
 using Microsoft.Extensions.Logging;
 using Datakamp.Data;
 using System.Text.Json;
@@ -203,7 +204,7 @@ public sealed class RequestChecker(Database database, ContentStore store, Checke
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The engine could not judge: a person must (never pass). The reason is kept for the checker and the team.
-            logger.LogError(e, "The disclosure engine failed on {Files} (dataset {Dataset})", string.Join(", ", names), dataset.Name);
+            logger.LogError("The disclosure engine failed on {Files} (dataset {Dataset}): {Reason}", string.Join(", ", names), dataset.Name, LogText.Excerpt(e.ToString(), 2000));
             var message = e is DisclosureInputException ? e.Message : $"The disclosure engine could not check this table ({e.GetType().Name}: {e.Message}); a checker must review it.";
             return names.Select(n => (n, new FileCheckResult(AutomatedCheck.Review, message, null, dataset.Id))).ToList();
         }
