@@ -1,3 +1,4 @@
+using Datakamp.Domain;
 using System.Text;
 
 namespace Datakamp.Releases;
@@ -114,26 +115,5 @@ public static partial class OutboxNames
     }
 
     /// <summary>Printable ASCII for any string: other characters become \n, \t, \uXXXX; long names are cut.</summary>
-    public static string Display(string name)
-    {
-        var text = new StringBuilder();
-        foreach (var c in name)
-        {
-            if (text.Length > 200)
-            {
-                text.Append("...");
-                break;
-            }
-            text.Append(c switch
-            {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                '\\' => "\\\\",
-                >= ' ' and <= '~' => c.ToString(),
-                _ => $"\\u{(int)c:X4}",
-            });
-        }
-        return text.ToString();
-    }
+    public static string Display(string name) => LogText.Excerpt(name, 200);
 }
