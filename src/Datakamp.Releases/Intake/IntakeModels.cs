@@ -46,6 +46,7 @@ public enum RefusalKind
     TooManyFiles,
     RequestTooLarge,
     Duplicate,
+    SpecialPermissionBits,
     NotExamined,
     OutboxUnavailable,
 }

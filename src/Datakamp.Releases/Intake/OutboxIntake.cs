@@ -23,9 +23,9 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
     {
         ArgumentNullException.ThrowIfNull(selectedNames);
         ArgumentNullException.ThrowIfNull(limits);
-        var walk = new Walk(store, limits);
+        using var walk = new Walk(store, limits);
         if (!walk.Select(selectedNames))
-            return walk.Result();
+            return walk.Finish();
 
         ContainerArchive archive;
         try
@@ -35,18 +35,18 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             walk.StopAll(RefusalKind.OutboxUnavailable, "The sandbox has no /outbox folder (or no longer exists); nothing was taken.");
-            return walk.Result();
+            return walk.Finish();
         }
         await using (archive)
         {
             if (!archive.Stat.IsDirectory || archive.Stat.IsSymlink)
             {
                 walk.StopAll(RefusalKind.OutboxUnavailable, "/outbox in the sandbox is not a plain folder; nothing was taken.");
-                return walk.Result();
+                return walk.Finish();
             }
             await walk.RunAsync(archive.Tar, cancellationToken);
         }
-        return walk.Result();
+        return walk.Finish();
     }
 
     /// <summary>
@@ -72,9 +72,14 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
         }
     }
 
-    /// <summary>Why an archive entry that is not a regular file is never taken; null for a regular file.</summary>
+    private const UnixFileMode SpecialBits = UnixFileMode.SetUser | UnixFileMode.SetGroup | UnixFileMode.StickyBit;
+
+    /// <summary>Why an archive entry is never taken (not a plain regular file, or one with setuid/setgid/sticky bits); null when it may be.</summary>
     internal static (RefusalKind Kind, string Reason)? EntryRefusal(TarEntry entry) => entry.EntryType switch
     {
+        TarEntryType.RegularFile or TarEntryType.V7RegularFile when (entry.Mode & SpecialBits) != 0 =>
+            (RefusalKind.SpecialPermissionBits, "This file has the setuid, setgid or sticky bit set, which no output needs; it is not taken. "
+                + "Clear it in the sandbox (chmod u-s,g-s,o-t FILE) and select it again."),
         TarEntryType.RegularFile or TarEntryType.V7RegularFile => null,
         TarEntryType.SymbolicLink => (RefusalKind.SymbolicLink, "This is a symbolic link, not a file; links are never followed or taken. Copy the file itself into /outbox."),
         TarEntryType.HardLink => (RefusalKind.HardLink, "This is a hard link to another file; hard-linked files are not taken. Copy the file instead of linking it."),
@@ -108,15 +113,20 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
         ArgumentNullException.ThrowIfNull(tar);
         ArgumentNullException.ThrowIfNull(selectedNames);
         ArgumentNullException.ThrowIfNull(limits);
-        var walk = new Walk(store, limits);
+        using var walk = new Walk(store, limits);
         if (walk.Select(selectedNames))
             await walk.RunAsync(tar, cancellationToken);
-        return walk.Result();
+        return walk.Finish();
     }
 
-    /// <summary>One request's walk: what is wanted, what was taken, what was refused.</summary>
-    private sealed class Walk(ContentStore store, IntakeLimits limits)
+    /// <summary>
+    /// One request's walk: what is wanted, what was read, what was refused. What is read is only staged; it is stored
+    /// when the whole archive has been seen (<see cref="Finish"/>), so an entry refused late (a hard link to it, or its
+    /// name again further on) never reaches the store. Disposing removes whatever is still staged.
+    /// </summary>
+    private sealed class Walk(ContentStore store, IntakeLimits limits) : IDisposable
     {
+        private readonly Dictionary<string, StagedContent> _staged = new(StringComparer.Ordinal);
         private readonly List<string> _wanted = [];
         private readonly Dictionary<string, AcceptedOutput> _accepted = new(StringComparer.Ordinal);
         private readonly Dictionary<string, RefusedOutput> _refused = new(StringComparer.Ordinal);
@@ -177,9 +187,7 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
                     {
                         if (!_seen.Add(child))
                         {
-                            _accepted.Remove(child, out var earlier);
-                            if (earlier is not null)
-                                _acceptedBytes -= earlier.Size;
+                            Unaccept(child);
                             Refuse(child, RefusalKind.Duplicate, "The outbox archive holds this name more than once; it was not taken.", replace: true);
                         }
                         else
@@ -212,9 +220,8 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
             }
 
             foreach (var target in _hardLinkTargets)
-                if (_accepted.Remove(target, out var linked))
+                if (Unaccept(target))
                 {
-                    _acceptedBytes -= linked.Size;
                     Refuse(target, RefusalKind.HardLink, "Another name in the outbox is a hard link to this file; hard-linked files are not taken. "
                         + "Copy the file instead of linking it.", replace: true);
                 }
@@ -248,11 +255,11 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
                 return;
             }
 
-            StoredContent stored;
+            StagedContent staged;
             try
             {
                 // The per-file cap again, on the bytes actually read (the header is the team's word).
-                stored = await store.PutAsync(entry.DataStream ?? Stream.Null, Math.Min(limits.MaxFileBytes, entry.Length), entry.Length, cancellationToken);
+                staged = await store.StageAsync(entry.DataStream ?? Stream.Null, Math.Min(limits.MaxFileBytes, entry.Length), entry.Length, cancellationToken);
             }
             catch (ContentTooLargeException)
             {
@@ -264,9 +271,19 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
                 Refuse(name, RefusalKind.UnsupportedEntry, "The file was cut short in the archive from the sandbox; it was not taken.");
                 return;
             }
-            _passedBytes += stored.Size;
-            _acceptedBytes += stored.Size;
-            _accepted[name] = new AcceptedOutput(name, stored.Size, stored.Sha256, OutboxNames.MediaTypeOf(name)!);
+            _staged[name] = staged;
+            _passedBytes += staged.Size;
+            _acceptedBytes += staged.Size;
+            _accepted[name] = new AcceptedOutput(name, staged.Size, staged.Sha256, OutboxNames.MediaTypeOf(name)!);
+        }
+
+        /// <summary>Takes back an accepted entry (its staged copy is removed); false when it was not accepted.</summary>
+        private bool Unaccept(string name)
+        {
+            if (!_accepted.Remove(name, out var earlier)) return false;
+            _acceptedBytes -= earlier.Size;
+            if (_staged.Remove(name, out var staged)) staged.Dispose();
+            return true;
         }
 
         private void Refuse(string name, RefusalKind kind, string reason, bool replace = false)
@@ -275,8 +292,19 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
                 _refused[name] = new RefusedOutput(name, kind, reason);
         }
 
-        public IntakeResult Result() => new(
-            [.. _order.Where(_accepted.ContainsKey).Select(n => _accepted[n])],
-            [.. _order.Where(_refused.ContainsKey).Select(n => _refused[n])]);
+        /// <summary>Stores what was accepted and returns the result.</summary>
+        public IntakeResult Finish()
+        {
+            foreach (var name in _accepted.Keys)
+                store.Commit(_staged[name]);
+            return new IntakeResult(
+                [.. _order.Where(_accepted.ContainsKey).Select(n => _accepted[n])],
+                [.. _order.Where(_refused.ContainsKey).Select(n => _refused[n])]);
+        }
+
+        public void Dispose()
+        {
+            foreach (var staged in _staged.Values) staged.Dispose();
+        }
     }
 }

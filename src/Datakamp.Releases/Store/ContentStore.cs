@@ -78,56 +78,69 @@ public sealed class ContentStore
     /// </summary>
     public async Task<StoredContent> PutAsync(Stream content, long maxBytes, long? expectedBytes, CancellationToken cancellationToken)
     {
+        using var staged = await StageAsync(content, maxBytes, expectedBytes, cancellationToken);
+        return Commit(staged);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="content"/> into a private temp file of the store and hashes it, under the same caps as
+    /// <see cref="PutAsync(Stream, long, long?, CancellationToken)"/>, without storing it yet: the caller decides after
+    /// reading (an outbox entry found to be a hard-link target or a duplicate later in the archive is never stored).
+    /// <see cref="Commit"/> stores it; disposing the staged content without committing removes it.
+    /// </summary>
+    public async Task<StagedContent> StageAsync(Stream content, long maxBytes, long? expectedBytes, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         var temp = Path.Combine(_temp, $"{Guid.NewGuid():N}.part");
         try
         {
-            string hash;
             long size = 0;
             var fileOptions = new FileStreamOptions
             {
                 Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None,
                 UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite, Options = FileOptions.Asynchronous,
             };
-            await using (var file = new FileStream(temp, fileOptions))
-            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            await using var file = new FileStream(temp, fileOptions);
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[BufferSize];
+            while (true)
             {
-                var buffer = new byte[BufferSize];
-                while (true)
-                {
-                    // Ask for at most one byte beyond the cap: enough to know the cap is exceeded, never more.
-                    var want = (int)Math.Min(buffer.Length, maxBytes - size + 1);
-                    var read = await content.ReadAsync(buffer.AsMemory(0, want), cancellationToken);
-                    if (read == 0)
-                        break;
-                    size += read;
-                    if (size > maxBytes)
-                        throw new ContentTooLargeException(maxBytes);
-                    sha.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
-                if (expectedBytes is { } expected && size != expected)
-                    throw new ContentLengthMismatchException(expected, size);
-                await file.FlushAsync(cancellationToken);
-                file.Flush(flushToDisk: true);
-                hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+                // Ask for at most one byte beyond the cap: enough to know the cap is exceeded, never more.
+                var want = (int)Math.Min(buffer.Length, maxBytes - size + 1);
+                var read = await content.ReadAsync(buffer.AsMemory(0, want), cancellationToken);
+                if (read == 0)
+                    break;
+                size += read;
+                if (size > maxBytes)
+                    throw new ContentTooLargeException(maxBytes);
+                sha.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
-
-            File.SetUnixFileMode(temp, ReadOnlyFile);
-            var target = PathFor(hash);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!, PrivateFolder);
-            if (File.Exists(target))
-                File.Delete(temp);
-            else
-                File.Move(temp, target, overwrite: true); // rename(2): atomic; a racing writer has the same bytes
-            return new StoredContent(hash, size);
+            if (expectedBytes is { } expected && size != expected)
+                throw new ContentLengthMismatchException(expected, size);
+            await file.FlushAsync(cancellationToken);
+            file.Flush(flushToDisk: true);
+            return new StagedContent(temp, Convert.ToHexStringLower(sha.GetHashAndReset()), size);
         }
-        finally
+        catch
         {
-            if (File.Exists(temp))
-                File.Delete(temp);
+            File.Delete(temp);
+            throw;
         }
+    }
+
+    /// <summary>Stores staged content under its address (read-only; storing what is already there is success).</summary>
+    public StoredContent Commit(StagedContent staged)
+    {
+        ArgumentNullException.ThrowIfNull(staged);
+        File.SetUnixFileMode(staged.TempPath, ReadOnlyFile);
+        var target = PathFor(staged.Sha256);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!, PrivateFolder);
+        if (!File.Exists(target))
+            File.Move(staged.TempPath, target, overwrite: true); // rename(2): atomic; a racing writer has the same bytes
+        staged.Dispose();
+        return new StoredContent(staged.Sha256, staged.Size);
     }
 
     /// <summary>Whether content with this hash is stored (false for anything that is not a valid hash).</summary>

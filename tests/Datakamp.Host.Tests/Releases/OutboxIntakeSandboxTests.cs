@@ -238,6 +238,42 @@ public sealed class OutboxIntakeSandboxTests(PostgresFixture postgres, DockerFix
     }
 
     /// <summary>A started sandbox for team A, a store in its state folder and the intake.</summary>
+    [Fact]
+    public async Task A_setuid_file_and_a_hard_link_target_made_by_the_sandbox_user_are_refused_in_words_and_nothing_of_them_is_stored()
+    {
+        await using var box = await IntakeBox.StartAsync(postgres, docker);
+        await box.ShAsync("echo 'a,1' > suid.csv && chmod u+s,g+s suid.csv && echo 'b,2' > linked.csv && ln linked.csv alias.csv");
+
+        var result = await box.TakeAsync("suid.csv", "linked.csv");
+
+        Assert.Empty(result.Accepted);
+        Assert.Equal([("suid.csv", RefusalKind.SpecialPermissionBits), ("linked.csv", RefusalKind.HardLink)], result.Refused.Select(r => (r.Name, r.Kind)));
+        Assert.Contains("chmod u-s,g-s,o-t", result.Refused[0].Reason);
+        Assert.Empty(box.StoredFiles());
+        Assert.Empty(Directory.GetFiles(Path.Combine(box.Store.Root, "tmp")));
+    }
+
+    [Fact]
+    public async Task An_outbox_of_20000_entries_is_read_up_to_the_cap_and_what_lies_beyond_is_named_not_examined()
+    {
+        await using var box = await IntakeBox.StartAsync(postgres, docker);
+        await box.ShAsync("i=0; while [ $i -lt 20000 ]; do : > f$i.txt; i=$((i+1)); done");
+
+        var listing = await box.Intake.ListAsync(box.Container, IntakeLimits.Default, Ct);
+        var result = await box.TakeAsync("f1.txt", "f19999.txt");
+
+        Assert.Contains("more than 10000 entries", listing.Problem);
+        Assert.Equal(IntakeLimits.Default.MaxArchiveEntries - 1, listing.Entries.Count);   // the archive's first entry is /outbox itself
+        // The archive's order is the folder's, not the names': which of the two lies beyond the cap is not known in advance.
+        Assert.Equal(2, result.Accepted.Count + result.Refused.Count);
+        Assert.All(result.Refused, r =>
+        {
+            Assert.Equal(RefusalKind.NotExamined, r.Kind);
+            Assert.Contains("more than 10000 entries", r.Reason);
+        });
+        Assert.Equal(result.Accepted.Count, box.StoredFiles().Count);
+    }
+
     private sealed class IntakeBox : IAsyncDisposable
     {
         private IntakeBox(SandboxHarness harness, string container)

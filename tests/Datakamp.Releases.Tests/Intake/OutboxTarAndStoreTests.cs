@@ -141,6 +141,86 @@ public sealed class OutboxTarAndStoreTests : IDisposable
         await Assert.ThrowsAsync<ContentTamperedException>(() => _store.OpenReadAsync(stored.Sha256, Ct));
     }
 
+    [Fact]
+    public async Task A_hard_link_target_is_refused_and_never_reaches_the_store()
+    {
+        using var tar = Tar(writer =>
+        {
+            writer.WriteEntry(File("outbox/a.csv", "secret,1\n"));
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.HardLink, "outbox/b.csv") { LinkName = "outbox/a.csv" });
+        });
+
+        var result = await _intake.TakeSnapshotFromTarAsync(tar, ["a.csv"], IntakeLimits.Default, Ct);
+
+        Assert.Empty(result.Accepted);
+        Assert.Equal(RefusalKind.HardLink, Assert.Single(result.Refused).Kind);
+        AssertStoreEmpty();
+    }
+
+    [Fact]
+    public async Task A_duplicated_name_never_reaches_the_store()
+    {
+        using var tar = Tar(writer =>
+        {
+            writer.WriteEntry(File("outbox/t.csv", "first\n"));
+            writer.WriteEntry(File("outbox/t.csv", "second\n"));
+        });
+
+        await _intake.TakeSnapshotFromTarAsync(tar, ["t.csv"], IntakeLimits.Default, Ct);
+
+        AssertStoreEmpty();
+    }
+
+    [Theory]
+    [InlineData(UnixFileMode.SetUser)]
+    [InlineData(UnixFileMode.SetGroup)]
+    [InlineData(UnixFileMode.StickyBit)]
+    public async Task A_file_with_the_setuid_setgid_or_sticky_bit_is_refused_in_words_and_not_stored(UnixFileMode bit)
+    {
+        using var tar = Tar(writer =>
+        {
+            var entry = File("outbox/t.csv", "a,1\n");
+            entry.Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | bit;
+            writer.WriteEntry(entry);
+            writer.WriteEntry(File("outbox/ok.csv", "b,2\n"));
+        });
+
+        var result = await _intake.TakeSnapshotFromTarAsync(tar, ["t.csv", "ok.csv"], IntakeLimits.Default, Ct);
+
+        var refused = Assert.Single(result.Refused);
+        Assert.Equal(RefusalKind.SpecialPermissionBits, refused.Kind);
+        Assert.Contains("setuid, setgid or sticky bit", refused.Reason);
+        Assert.Equal("ok.csv", Assert.Single(result.Accepted).Name);
+        Assert.Single(Directory.GetFiles(System.IO.Path.Combine(_root, "sha256"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task An_outbox_of_20000_entries_stops_at_the_cap_and_names_what_was_not_examined()
+    {
+        using var tar = Tar(writer =>
+        {
+            for (var i = 0; i < 20_000; i++) writer.WriteEntry(File($"outbox/f{i:D5}.txt", "x"));
+        });
+
+        var result = await _intake.TakeSnapshotFromTarAsync(tar, ["f00001.txt", "f19999.txt"], IntakeLimits.Default, Ct);
+
+        Assert.Equal("f00001.txt", Assert.Single(result.Accepted).Name);
+        var refused = Assert.Single(result.Refused);
+        Assert.Equal(("f19999.txt", RefusalKind.NotExamined), (refused.Name, refused.Kind));
+        Assert.Contains("more than 10000 entries", refused.Reason);
+
+        tar.Position = 0;
+        var listing = await OutboxListing.ReadAsync(tar, IntakeLimits.Default, Ct);
+        Assert.Equal(IntakeLimits.Default.MaxArchiveEntries, listing.Entries.Count);
+        Assert.Contains("more than 10000 entries", listing.Problem);
+    }
+
+    private void AssertStoreEmpty()
+    {
+        Assert.Empty(Directory.GetFiles(System.IO.Path.Combine(_root, "sha256"), "*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(System.IO.Path.Combine(_root, "tmp")));
+    }
+
     private static PaxTarEntry File(string name, string content) =>
         new(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
 
