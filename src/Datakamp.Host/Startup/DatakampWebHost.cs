@@ -78,9 +78,9 @@ public static class DatakampWebHost
         services.AddDatakampHealthChecks();
 
         var app = builder.Build();
-        // Unhandled errors become a plain problem response; details go to the log, never to the person.
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Unhandled errors and bodiless error answers become a page in words (problem+json for programs); details go to
+        // the log, never to the person.
+        app.UseDatakampErrorPages();
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
