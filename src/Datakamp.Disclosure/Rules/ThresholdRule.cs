@@ -19,7 +19,7 @@ public sealed class ThresholdRule(ThresholdSettings settings, SuppressionSetting
         var n = cell.Evidence.UnitsWithValue;
         if (n <= 0 || n >= settings.MinUnits) return null;
         var protection = FrequencyProtection(cell.Evidence.Value, suppression);
-        var what = table.Statistic.IsMagnitude ? "units with a value" : "units";
+        var what = (n == 1 ? "unit" : "units") + (table.Statistic.IsMagnitude ? " with a value" : "");
         return new RuleFinding(Id, settings.Status,
             $"{n} {what} in this cell, fewer than the minimum of {settings.MinUnits}.",
             new Dictionary<string, double> { ["n"] = n, ["min_units"] = settings.MinUnits },

@@ -186,6 +186,6 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex Token();
 
-    [GeneratedRegex(@"<td>district [^<]+, age_band [^<]+</td><td>fail</td><td>\d units in this cell, fewer than the minimum of 10\.")]
+    [GeneratedRegex(@"<td>district [^<]+, age_band [^<]+</td><td>fail</td><td>\d+ units? in this cell, fewer than the minimum of 10\.")]
     private static partial Regex FailingCell();
 }
