@@ -107,6 +107,38 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
     }
 
     [Fact]
+    public async Task The_submit_page_names_every_outbox_entry_intake_would_refuse_next_to_it_in_words()
+    {
+        await using var host = await DemoHost.StartAsync(postgres, docker);
+        TestEnvironment.RequireOrSkip(await docker.Engine.InspectImageAsync(SandboxHarness.Image, Ct) is null ? $"{SandboxHarness.Image} is not built" : null);
+        using var noord = await host.SignedInAsync("noord1");
+        using (await DemoHost.PostFormAsync(noord, "/team?handler=Start", [], "/team")) { }
+        await host.RunPythonInSandboxAsync("noord", """
+            import os
+            os.chdir("/outbox")
+            os.symlink("/data/persons.csv", "link.csv")
+            os.mkfifo("pipe.csv")
+            os.mkdir("folder.csv")
+            open("tool.exe", "w").write("x")
+            open("bad\nname.csv", "w").write("x")
+            open("<script>.csv", "w").write("x")
+            open("fine.csv", "w").write("a,1\n")
+            """);
+
+        var page = WebUtility.HtmlDecode(await noord.GetStringAsync("/team/submit", Ct));
+
+        Assert.Matches(@"link\.csv</code>\s*<div class=""error"">This is a symbolic link", page);
+        Assert.Matches(@"pipe\.csv</code>\s*<div class=""error"">This is a named pipe \(FIFO\)", page);
+        Assert.Matches(@"folder\.csv</code>\s*<div class=""error"">This is a folder", page);
+        Assert.Matches(@"tool\.exe</code>\s*<div class=""error"">This kind of file cannot be released", page);
+        Assert.Matches(@"bad\\nname\.csv</code>\s*<div class=""error"">The name is not a plain file name", page);
+        Assert.Contains("value=\"fine.csv\"", page);                                    // the one file that can be selected
+        Assert.DoesNotContain("value=\"link.csv\"", page);
+        // The team's names are shown encoded, never as markup.
+        Assert.DoesNotContain("<script>.csv", await noord.GetStringAsync("/team/submit", Ct));
+    }
+
+    [Fact]
     public async Task A_returned_request_shows_the_checkers_comment_and_a_resubmitted_version_keeps_the_first_in_its_history()
     {
         await using var host = await DemoHost.StartAsync(postgres, docker);
