@@ -7,6 +7,8 @@ namespace Datakamp.Domain.Audit;
 public static class AuditActions
 {
     public const string EventCreated = "event.created";
+    /// <summary>Staff set how many output checkers review each release request of the event (1 or 2).</summary>
+    public const string EventCheckersSet = "event.checkers_set";
     public const string TeamCreated = "team.created";
     public const string DatasetRegistered = "dataset.registered";
     public const string DatasetGranted = "dataset.granted";

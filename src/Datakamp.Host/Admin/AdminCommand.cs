@@ -22,18 +22,22 @@ internal static class AdminCommand
         usage: datakamp admin create-account --username U --name "Full Name" [--staff] [--checker] [--team EVENT/TEAM]
                datakamp admin register-dataset --event E --name N --file PATH --unit COLUMN --policy NAME [--description TEXT]
                datakamp admin grant --event E --dataset N --team T --purpose TEXT
+               datakamp admin set-checkers --event E --count 1|2
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var actor = $"admin-cli:{Environment.UserName}";
-        if (args.Length > 0 && args[0] is "register-dataset" or "grant")
+        if (args.Length > 0 && args[0] is "register-dataset" or "grant" or "set-checkers")
         {
-            var (datasetOptions, datasetSettings) = DatasetCommands.Split(args[1..]);
-            var datasetConfiguration = CommandConfiguration.Build([.. datasetSettings]);
-            return args[0] == "grant"
-                ? await DatasetCommands.GrantAsync(datasetOptions, datasetConfiguration, actor)
-                : await DatasetCommands.RegisterAsync(datasetOptions, datasetConfiguration, actor);
+            var (verbOptions, verbSettings) = DatasetCommands.Split(args[1..]);
+            var verbConfiguration = CommandConfiguration.Build([.. verbSettings]);
+            return args[0] switch
+            {
+                "grant" => await DatasetCommands.GrantAsync(verbOptions, verbConfiguration, actor),
+                "set-checkers" => await EventCommands.SetCheckersAsync(verbOptions, verbConfiguration, actor),
+                _ => await DatasetCommands.RegisterAsync(verbOptions, verbConfiguration, actor),
+            };
         }
         if (args.Length == 0 || args[0] != "create-account") throw new UsageException(Usage);
         string? username = null, name = null, team = null;

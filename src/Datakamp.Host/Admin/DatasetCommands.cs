@@ -85,7 +85,7 @@ internal static class DatasetCommands
         return ExitCodes.Ok;
     }
 
-    private static string Required(IReadOnlyDictionary<string, string> options, string name) =>
+    internal static string Required(IReadOnlyDictionary<string, string> options, string name) =>
         options.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : throw new UsageException($"--{name} is required");
 
     /// <summary>Splits "--key value" options from "--Section:Key=value" settings.</summary>

@@ -66,13 +66,17 @@ public sealed class DemoEventSeeder(
                 JsonSerializer.Serialize(new Dictionary<string, string> { ["purpose"] = purpose })), cancellationToken);
         }
         var accountsFile = await CreateDemoAccountsAsync(teams, audit, cancellationToken);
+        // Two independent output checkers review every request of the demo (blind until both voted), as a real event may ask.
+        await events.SetReleaseCheckersAsync(demo.Id, 2, cancellationToken);
+        await audit.AppendAsync(new AuditEntry(Actor, AuditActions.EventCheckersSet, "event", demo.Slug.Value, demo.Id,
+            DetailsJson: JsonSerializer.Serialize(new Dictionary<string, int> { ["checkers"] = 2 })), cancellationToken);
         logger.LogInformation("Seeded demo event '{Event}' with {Teams} teams and {Persons} synthetic persons", EventSlug, teams.Length, demoOptions.Value.Persons);
         Console.WriteLine($"Demo accounts and their passwords: {accountsFile}");
     }
 
     /// <summary>
     /// Demo accounts with random passwords, written to a file only the host's user can read: a staff
-    /// member, one member per team and an output checker. (Real accounts get one-time links instead.)
+    /// member, one member per team and two output checkers. (Real accounts get one-time links instead.)
     /// </summary>
     private async Task<string> CreateDemoAccountsAsync(IReadOnlyList<Domain.Events.Team> teams, AuditLog audit, CancellationToken cancellationToken)
     {
@@ -90,6 +94,7 @@ public sealed class DemoEventSeeder(
         await AddAsync("anna", "Anna (staff)", true, false, null, "staff");
         foreach (var team in teams) await AddAsync($"{team.Slug}1", $"Member of {team.Name}", false, false, team, $"member of {team.Slug}");
         await AddAsync("chris", "Chris (output checker)", false, true, null, "output checker");
+        await AddAsync("dana", "Dana (output checker)", false, true, null, "output checker");
 
         var file = Path.Combine(storageOptions.Value.ResolvedStateDirectory, "demo", "accounts.txt");
         await using (var stream = new FileStream(file, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))

@@ -27,6 +27,8 @@ public sealed class AdminCommandTests(PostgresFixture postgres, DockerFixture do
         var grant = await RunAsync("admin", "grant", "--event", "demo", "--dataset", "households", "--team", "zuid", "--purpose", "Household size and debt", state.Setting);
         var grantAgain = await RunAsync("admin", "grant", "--event", "demo", "--dataset", "households", "--team", "zuid", "--purpose", "again", state.Setting);
         var account = await RunAsync("admin", "create-account", "--username", "sara", "--name", "Sara", "--team", "demo/zuid", state.Setting);
+        var oneChecker = await RunAsync("admin", "set-checkers", "--event", "demo", "--count", "1", state.Setting);
+        var threeCheckers = await RunAsync("admin", "set-checkers", "--event", "demo", "--count", "3", state.Setting);
         var verify = await RunAsync("audit", "verify", state.Setting);
 
         Assert.Equal(0, register.Exit);
@@ -35,8 +37,10 @@ public sealed class AdminCommandTests(PostgresFixture postgres, DockerFixture do
         Assert.Equal((65, "datakamp: team 'zuid' has dataset 'households' already"), (grantAgain.Exit, grantAgain.Error));
         Assert.Equal(0, account.Exit);
         Assert.Matches(@"^created account sara; one-time set-password link \(valid 72 h\): /set-password/[A-Za-z0-9_-]{43}$", account.Output);
+        Assert.Equal((0, "event demo: one output checker reviews each release request"), (oneChecker.Exit, oneChecker.Output));
+        Assert.Equal((64, "datakamp: --count must be 1 or 2 (got '3'): one checker, or two who review blind"), (threeCheckers.Exit, threeCheckers.Error));
         Assert.Equal(0, verify.Exit);
-        Assert.StartsWith("audit trail intact: 14 events", verify.Output);   // 10 from the seed, then register, grant, account, link
+        Assert.StartsWith("audit trail intact: 17 events", verify.Output);   // 12 from the seed, then register, grant, account, link, checkers
     }
 
     [Theory]

@@ -157,25 +157,30 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
         var location = submitted.Headers.Location!.ToString();
         await WaitUntilCheckedAsync(noord, location);
 
-        // The output checker returns the table with a comment (the demo event asks for one checker).
+        // Both output checkers of the demo event vote: one returns the table with a comment, the stricter decision holds.
         var services = host.Factory.Services;
         var workflow = services.GetRequiredService<ReleaseWorkflow>();
         var accounts = new AccountRepository(services.GetRequiredService<Database>().DataSource);
-        var chris = (await accounts.FindForSignInAsync("chris", Ct))!.Account;
         var id = long.Parse(location.Split('/').Last(), System.Globalization.CultureInfo.InvariantCulture);
-        await workflow.OpenForReviewAsync(chris, "checker:chris", id, Ct);
-        await workflow.VoteAsync(chris, "checker:chris", id, new Dictionary<string, FileReview>
+        foreach (var (checker, decision, comment) in new[] { ("chris", FileDecision.Return, "Too many small cells: drop the age bands and resubmit."), ("dana", FileDecision.Approve, "Fine by me.") })
         {
-            ["t.csv"] = new(FileDecision.Return, "Too many small cells: drop the age bands and resubmit."),
-            ["t.spec.yaml"] = new(FileDecision.Return, "Goes with t.csv."),
-            ["t.description.txt"] = new(FileDecision.Approve, "Fine."),
-        }, Ct);
+            var account = (await accounts.FindForSignInAsync(checker, Ct))!.Account;
+            await workflow.OpenForReviewAsync(account, $"checker:{checker}", id, Ct);
+            await workflow.VoteAsync(account, $"checker:{checker}", id, new Dictionary<string, FileReview>
+            {
+                ["t.csv"] = new(decision, comment),
+                ["t.spec.yaml"] = new(decision, "Goes with t.csv."),
+                ["t.description.txt"] = new(FileDecision.Approve, "Fine."),
+            }, Ct);
+        }
 
         var returned = WebUtility.HtmlDecode(await noord.GetStringAsync(location, Ct));
         Assert.Contains("returned: change and resubmit", returned);
         Assert.Contains("Checker 1: <strong>returned for changes</strong>: Too many small cells: drop the age bands and resubmit.", returned);
         Assert.Contains("Resubmit a new version", returned);
-        Assert.DoesNotContain("chris", returned);     // the team sees the decision, not who made it
+        Assert.Contains("Checker 2: <strong>approved</strong>: Fine by me.", returned);
+        Assert.DoesNotContain("chris", returned);     // the team sees the decisions, not who made them
+        Assert.DoesNotContain("dana", returned);
 
         await host.RunPythonInSandboxAsync("noord", table.Replace("COLS", "None", StringComparison.Ordinal));
         var page = await noord.GetStringAsync(location, Ct);
