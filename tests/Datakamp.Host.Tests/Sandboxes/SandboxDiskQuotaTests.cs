@@ -1,4 +1,5 @@
 using System.Net;
+using Dapper;
 using Datakamp.Data.Repositories;
 using Datakamp.Host.Pages.Staff;
 using Datakamp.Host.Sandboxes;
@@ -67,6 +68,19 @@ public sealed class SandboxDiskQuotaTests(PostgresFixture postgres, DockerFixtur
         Assert.InRange(drive.TotalSize, 48 * Mb, 64 * Mb);
         Assert.Equal(64 * Mb, new FileInfo(harness.FoldersOf(harness.TeamA).DiskImage).Length);
         Assert.True(File.Exists(Path.Combine(harness.FoldersOf(harness.TeamA).JupyterSocket)), "the IDE socket stays outside the image");
+    }
+
+    [Fact]
+    public async Task An_events_own_workspace_size_overrides_the_hosts_quota()
+    {
+        await using var harness = await SandboxHarness.StartAsync(postgres, docker);
+        await using (var connection = await harness.Db.OpenConnectionAsync(Ct))
+            await connection.ExecuteAsync("UPDATE events SET sandbox_workspace_mb = 96 WHERE id = @id", new { id = harness.Event.Id });
+
+        await harness.Manager.StartAsync(harness.TeamA.Id, "staff:test", Ct);
+
+        Assert.Equal(96 * Mb, new FileInfo(harness.FoldersOf(harness.TeamA).DiskImage).Length);
+        Assert.InRange(new DriveInfo(harness.FoldersOf(harness.TeamA).DiskMount).TotalSize, 80 * Mb, 96 * Mb);
     }
 
     [Fact]
