@@ -7,7 +7,7 @@ namespace Datakamp.Host.Tests;
 
 /// <summary>
 /// A host state folder (embedded cluster, demo data) for one test. Disposing it stops any server
-/// a failed test left behind in it, then removes it.
+/// a failed test left behind in it, unmounts the team disks mounted in it, then removes it.
 /// </summary>
 internal sealed class ScratchStateDirectory : IDisposable
 {
@@ -43,6 +43,7 @@ internal sealed class ScratchStateDirectory : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException) { }
         }
+        LoopMounts.UnmountAllUnder(Path);
         try { Directory.Delete(Path, recursive: true); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }

@@ -47,7 +47,7 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
     /// <summary>The event's own sandbox settings; null fields mean "the host's default".</summary>
     public async Task<EventSandboxSettings> GetSandboxSettingsAsync(long eventId, CancellationToken cancellationToken)
     {
-        const string sql = "SELECT sandbox_image AS image, sandbox_memory_mb AS memory_mb, sandbox_cpus AS cpus, sandbox_pids AS pids FROM events WHERE id = @eventId";
+        const string sql = "SELECT sandbox_image AS image, sandbox_memory_mb AS memory_mb, sandbox_cpus AS cpus, sandbox_pids AS pids, sandbox_workspace_mb AS workspace_mb FROM events WHERE id = @eventId";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<EventSandboxSettings>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
     }

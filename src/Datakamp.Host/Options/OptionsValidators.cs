@@ -72,6 +72,8 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
         if (options.Cpus is <= 0 or > 256) failures.Add($"Sandboxes:Cpus must be above 0 and at most 256 (got {options.Cpus})");
         if (options.PidsLimit is < 64 or > 65536) failures.Add($"Sandboxes:PidsLimit must be between 64 and 65536 (got {options.PidsLimit})");
         if (options.TmpMb < 16 || options.TmpMb >= options.MemoryMb) failures.Add($"Sandboxes:TmpMb must be at least 16 and below Sandboxes:MemoryMb (got {options.TmpMb})");
+        if (options.WorkspaceQuotaMb is < 64 or > 4_194_304) failures.Add($"Sandboxes:WorkspaceQuotaMb must be between 64 and 4194304 (got {options.WorkspaceQuotaMb})");
+        if (options.MinFreeStateDiskMb < 0) failures.Add($"Sandboxes:MinFreeStateDiskMb must be 0 or more (got {options.MinFreeStateDiskMb})");
         if (options.SandboxUid < 1000 || options.SandboxGid < 1000) failures.Add("Sandboxes:SandboxUid and SandboxGid must be unprivileged ids (1000 or more)");
         if (options.ReconcileIntervalSeconds is < 1 or > 3600) failures.Add($"Sandboxes:ReconcileIntervalSeconds must be between 1 and 3600 (got {options.ReconcileIntervalSeconds})");
         if (options.StopGraceSeconds is < 0 or > 300) failures.Add($"Sandboxes:StopGraceSeconds must be between 0 and 300 (got {options.StopGraceSeconds})");

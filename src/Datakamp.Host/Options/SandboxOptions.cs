@@ -17,6 +17,19 @@ public sealed class SandboxOptions
     /// <summary>Size of the tmpfs /tmp (HOME and Jupyter state live there); it counts against the memory limit.</summary>
     public int TmpMb { get; set; } = 256;
 
+    /// <summary>
+    /// Size of each team's disk image, which holds /workspace and /outbox: the kernel refuses writes past it
+    /// ("No space left on device"), so a team cannot fill the host's disk. An event may set its own
+    /// (events.sandbox_workspace_mb). A changed size applies to images created afterwards.
+    /// </summary>
+    public int WorkspaceQuotaMb { get; set; } = 2048;
+
+    /// <summary>
+    /// Below this much free space on the state disk no sandbox starts: the same disk holds PostgreSQL,
+    /// the release store and (usually) Docker's data, and sparse team images grow as teams write.
+    /// </summary>
+    public int MinFreeStateDiskMb { get; set; } = 2048;
+
     /// <summary>The uid:gid sandboxes run as: the analysis images' user, mapped to no account on the host.</summary>
     public int SandboxUid { get; set; } = 47000;
 

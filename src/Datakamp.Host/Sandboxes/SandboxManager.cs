@@ -140,8 +140,7 @@ public sealed class SandboxManager(
                 throw new SandboxException($"the analysis image '{plan.Image}' is not on this machine's Docker engine; build it with 'bash scripts/setup', or choose another image for the event.");
             foreach (var file in plan.Data.Where(file => !File.Exists(file.HostPath)))
                 throw new SandboxException($"dataset '{file.DatasetName}': its microdata file {file.HostPath} is missing on the host; restore it or revoke the grant.");
-            plan.Folders.Prepare(plan.Uid, plan.Gid);
-            plan.Folders.RemoveStaleSocket();
+            await PrepareFoldersAsync(plan, cancellationToken);
             try
             {
                 await engine.CreateContainerAsync(spec, cancellationToken);
@@ -156,8 +155,7 @@ public sealed class SandboxManager(
 
         if (current is { State.Running: false })
         {
-            plan.Folders.Prepare(plan.Uid, plan.Gid);
-            plan.Folders.RemoveStaleSocket();
+            await PrepareFoldersAsync(plan, cancellationToken);
             await engine.StartContainerAsync(record.ContainerName, cancellationToken);
             current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
         }
@@ -165,6 +163,26 @@ public sealed class SandboxManager(
         ideSessions.Register(new IdeSession(record.EventSlug.Value, record.TeamSlug.Value, plan.Folders.JupyterSocket, (uint)plan.Uid, record.IdeToken));
         return ToStatus(record, current);
     }
+
+    /// <summary>
+    /// Everything on the host a container needs before it is created or started: room on the state disk,
+    /// the team's disk mounted (the engine binds what is at the path when the container starts, so an
+    /// unmounted image would put the workspace on the host's disk), and its folders.
+    /// </summary>
+    private async Task PrepareFoldersAsync(SandboxPlan plan, CancellationToken cancellationToken)
+    {
+        StateDiskGuard.EnsureRoomToStart(storageOptions.Value.ResolvedStateDirectory, Options.MinFreeStateDiskMb);
+        await TeamDisk.EnsureMountedAsync(plan.Folders, plan.WorkspaceQuotaMb, cancellationToken);
+        plan.Folders.Prepare(plan.Uid, plan.Gid);
+        plan.Folders.RemoveStaleSocket();
+    }
+
+    /// <summary>How full the team's disk is, or null while it is not mounted (never started since the machine booted).</summary>
+    public Task<DiskUse?> DiskUseAsync(SandboxRecord record, CancellationToken cancellationToken) =>
+        TeamDisk.UseAsync(FoldersOf(record), cancellationToken);
+
+    private SandboxFolders FoldersOf(SandboxRecord record) =>
+        SandboxFolders.For(storageOptions.Value.ResolvedStateDirectory, record.EventSlug.Value, record.TeamSlug.Value);
 
     private Task<SandboxStatus> EnsureStoppedAsync(SandboxRecord record, CancellationToken cancellationToken) =>
         WithTeamLockAsync(record.TeamId, () => StopContainerAsync(record, cancellationToken));
@@ -245,7 +263,8 @@ public sealed class SandboxManager(
             await InstallationAsync(cancellationToken), record.EventSlug.Value, record.TeamSlug.Value, record.ContainerName,
             settings.Image ?? Options.Image, record.IdeToken, record.Generation,
             new SandboxLimits(memoryMb * 1024L * 1024, (double)(settings.Cpus ?? (decimal)Options.Cpus), settings.Pids ?? Options.PidsLimit, Options.TmpMb * 1024L * 1024),
-            SandboxFolders.For(storageOptions.Value.ResolvedStateDirectory, record.EventSlug.Value, record.TeamSlug.Value),
+            FoldersOf(record),
+            settings.WorkspaceMb ?? Options.WorkspaceQuotaMb,
             granted.Select(dataset => new GrantedDataFile(dataset.Name, dataset.FilePath)).ToList(),
             Options.SandboxUid, Options.SandboxGid);
     }

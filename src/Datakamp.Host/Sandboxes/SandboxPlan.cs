@@ -2,7 +2,8 @@ namespace Datakamp.Host.Sandboxes;
 
 /// <summary>
 /// Everything that decides what one team's container looks like, gathered before it is built:
-/// who it is for, which image and limits, which host folders, which granted datasets.
+/// who it is for, which image and limits, which host folders (and the size of the team's disk
+/// image), which granted datasets.
 /// </summary>
 public sealed record SandboxPlan(
     string Installation,
@@ -14,6 +15,7 @@ public sealed record SandboxPlan(
     int Generation,
     SandboxLimits Limits,
     SandboxFolders Folders,
+    int WorkspaceQuotaMb,
     IReadOnlyList<GrantedDataFile> Data,
     int Uid,
     int Gid);

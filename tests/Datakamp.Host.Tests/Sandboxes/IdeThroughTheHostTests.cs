@@ -48,6 +48,8 @@ public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixtu
         staff.DefaultRequestHeaders.Add("Cookie", await SignInCookieAsync(host, "anna"));
         var sandboxesPage = await staff.GetStringAsync("/staff/sandboxes", Ct);
         Assert.Matches(@"<td>running</td>\s*<td>\d+ MB of 768 MB</td>", sandboxesPage);
+        // ...and its disk use against the default 2048 MB quota (ext4 keeps some of the image for itself).
+        Assert.Matches(@"<td>\d+ MB of (19|20)\d\d MB</td>\s*<td class=""error""></td>", sandboxesPage);
 
         var zuidCookie = await SignInCookieAsync(host, "zuid1");
         using var zuid = host.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });

@@ -53,7 +53,11 @@ internal sealed class SandboxHarness : IAsyncDisposable
     public IdeConnections Connections { get; } = new();
     public SandboxManager Manager { get; }
     public SandboxReconciler Reconciler { get; }
-    public SandboxOptions Options { get; } = new() { MemoryMb = 768, Cpus = 0.5, PidsLimit = 256, TmpMb = 64, ReadyTimeoutSeconds = 60 };
+    /// <summary>The manager's options: tests may change them (e.g. the free-space minimum) before they act.</summary>
+    public SandboxOptions Options { get; } = new() { MemoryMb = 768, Cpus = 0.5, PidsLimit = 256, TmpMb = 64, ReadyTimeoutSeconds = 60, WorkspaceQuotaMb = 64 };
+
+    /// <summary>The team's folders on the host, as the manager lays them out.</summary>
+    public SandboxFolders FoldersOf(Team team) => SandboxFolders.For(State.Path, Event.Slug.Value, team.Slug.Value);
 
     /// <summary>
     /// The event on <paramref name="image"/> (default <see cref="Image"/>); the persons dataset holds <paramref name="personsCsv"/>
@@ -118,6 +122,6 @@ internal sealed class SandboxHarness : IAsyncDisposable
         Connections.Dispose();
         Engine.Dispose();
         await Db.DisposeAsync();
-        State.Dispose();
+        State.Dispose();   // unmounts the teams' disk images too
     }
 }

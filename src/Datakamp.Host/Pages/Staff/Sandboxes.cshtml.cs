@@ -10,10 +10,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Datakamp.Host.Pages.Staff;
 
-/// <summary>Every team's sandbox: wanted and actual state, live resource use from the engine, the last problem, and the controls.</summary>
+/// <summary>
+/// Every team's sandbox: wanted and actual state, live resource use from the engine, use of the team's
+/// disk against its quota, the last problem, and the controls.
+/// </summary>
 public sealed class SandboxesModel(Database database, SandboxManager sandboxes, IContainerEngine engine) : PageModel
 {
-    public sealed record Row(long TeamId, string EventSlug, string TeamName, SandboxStatus? Status, string Memory, string Cpu, string Pids);
+    public sealed record Row(long TeamId, string EventSlug, string TeamName, SandboxStatus? Status, string Memory, string Cpu, string Pids, string Disk);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public string? Message { get; private set; }
@@ -59,10 +62,12 @@ public sealed class SandboxesModel(Database database, SandboxManager sandboxes, 
             foreach (var team in await events.ListTeamsAsync(dk.Id, cancellationToken))
             {
                 SandboxStatus? status = null;
-                string memory = "-", cpu = "-", pids = "-";
+                string memory = "-", cpu = "-", pids = "-", disk = "-";
                 if (records.TryGetValue(team.Id, out var record))
                 {
                     status = await sandboxes.GetStatusAsync(record, cancellationToken);
+                    // A stopped sandbox's disk stays mounted, so staff see its use until the machine reboots.
+                    if (await sandboxes.DiskUseAsync(record, cancellationToken) is { } use) disk = use.IsFull ? $"{use} (full)" : use.ToString();
                     if (status.Running && status.ContainerId is { } id)
                     {
                         var usage = await engine.GetResourceUsageAsync(id, cancellationToken);
@@ -71,7 +76,7 @@ public sealed class SandboxesModel(Database database, SandboxManager sandboxes, 
                         pids = usage.Pids.ToString(CultureInfo.InvariantCulture);
                     }
                 }
-                rows.Add(new Row(team.Id, dk.Slug.Value, team.Name, status, memory, cpu, pids));
+                rows.Add(new Row(team.Id, dk.Slug.Value, team.Name, status, memory, cpu, pids, disk));
             }
         }
         Rows = rows;

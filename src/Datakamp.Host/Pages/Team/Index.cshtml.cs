@@ -16,6 +16,7 @@ public sealed class IndexModel(Database database, SandboxManager sandboxes) : Pa
 {
     public string TeamName { get; private set; } = "";
     public SandboxStatus? Status { get; private set; }
+    public DiskUse? Disk { get; private set; }
     public string IdePath { get; private set; } = "";
     public IReadOnlyList<Dataset> Datasets { get; private set; } = [];
     public string? Message { get; private set; }
@@ -60,6 +61,7 @@ public sealed class IndexModel(Database database, SandboxManager sandboxes) : Pa
         Datasets = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(team.TeamId, cancellationToken);
         var record = await new SandboxRepository(database.DataSource).FindAsync(team.TeamId, cancellationToken);
         Status = record is null ? null : await sandboxes.GetStatusAsync(record, cancellationToken);
+        Disk = record is null ? null : await sandboxes.DiskUseAsync(record, cancellationToken);
         return team;
     }
 }

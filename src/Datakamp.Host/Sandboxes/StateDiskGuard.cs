@@ -1,0 +1,18 @@
+namespace Datakamp.Host.Sandboxes;
+
+/// <summary>
+/// Refuses to start a sandbox when the host's state disk is nearly full. Team images are sparse and
+/// grow as teams write, and the same disk holds PostgreSQL and the release store: a start is where
+/// more use begins, so that is where the host says no, before anything else runs short.
+/// </summary>
+public static class StateDiskGuard
+{
+    public const string TeamAdvice = "ask staff: the host's disk is nearly full";
+
+    public static void EnsureRoomToStart(string stateDirectory, int minFreeMb)
+    {
+        var freeMb = new DriveInfo(stateDirectory).AvailableFreeSpace / (1024 * 1024);
+        if (freeMb < minFreeMb)
+            throw new SandboxException($"no sandbox starts: the host's state disk has {freeMb} MB free, below the minimum of {minFreeMb} MB (Sandboxes:MinFreeStateDiskMb); {TeamAdvice}.");
+    }
+}
