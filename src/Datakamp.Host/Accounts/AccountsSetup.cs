@@ -9,6 +9,7 @@ public static class AccountsSetup
 {
     public const string StaffPolicy = "staff";
     public const string MemberPolicy = "member";
+    public const string CheckerPolicy = "checker";
     public const int SignInAttemptsPerMinute = 10;
 
     public static IServiceCollection AddDatakampAccounts(this IServiceCollection services)
@@ -29,7 +30,8 @@ public static class AccountsSetup
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicy, policy => policy.RequireRole(AccountClaims.StaffRole))
-            .AddPolicy(MemberPolicy, policy => policy.RequireClaim(IdeAccess.TeamClaim));
+            .AddPolicy(MemberPolicy, policy => policy.RequireClaim(IdeAccess.TeamClaim))
+            .AddPolicy(CheckerPolicy, policy => policy.RequireRole(AccountClaims.CheckerRole));
         services.AddAntiforgery(options => options.Cookie.Name = ".Datakamp.Antiforgery");
         services.AddRateLimiter(options =>
         {
@@ -45,6 +47,7 @@ public static class AccountsSetup
         {
             options.Conventions.AuthorizeFolder("/Staff", StaffPolicy);
             options.Conventions.AuthorizeFolder("/Team", MemberPolicy);
+            options.Conventions.AuthorizeFolder("/Checker", CheckerPolicy);
         });
         return services;
     }

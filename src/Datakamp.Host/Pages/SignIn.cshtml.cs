@@ -27,7 +27,7 @@ public sealed class SignInModel(SignInService signIn) : PageModel
         }
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountClaims.For(account));
         // Only paths on this host: never an open redirect.
-        var target = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : account.Team is not null ? "/team" : account.IsStaff ? "/staff/sandboxes" : "/";
+        var target = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : account.Team is not null ? "/team" : account.IsStaff ? "/staff/sandboxes" : account.IsChecker ? "/checker" : "/";
         return LocalRedirect(target);
     }
 }

@@ -40,4 +40,13 @@ public static class ReleaseWords
     public static string ActorForTeam(string actor) =>
         actor.StartsWith("team:", StringComparison.Ordinal) || actor.StartsWith("system", StringComparison.Ordinal) ? actor
         : actor.StartsWith("staff:", StringComparison.Ordinal) ? "staff" : "an output checker";
+
+    /// <summary>How a decided request reads for the checker who cast the last vote.</summary>
+    public static string Outcome(ReleaseState state) => state switch
+    {
+        ReleaseState.Approved or ReleaseState.Published => "approved (approved files go to the presentation)",
+        ReleaseState.Returned => "returned to the team for changes",
+        ReleaseState.Rejected => "rejected",
+        _ => state.ToString().ToLowerInvariant(),
+    };
 }

@@ -256,7 +256,8 @@ public sealed class OutboxIntakeSandboxTests(PostgresFixture postgres, DockerFix
     [Fact]
     public async Task An_outbox_of_20000_entries_is_read_up_to_the_cap_and_what_lies_beyond_is_named_not_examined()
     {
-        await using var box = await IntakeBox.StartAsync(postgres, docker);
+        // 20,000 files need more inodes than the harness's small 64 MB workspace image has (about 16,000).
+        await using var box = await IntakeBox.StartAsync(postgres, docker, workspaceQuotaMb: 256);
         await box.ShAsync("i=0; while [ $i -lt 20000 ]; do : > f$i.txt; i=$((i+1)); done");
 
         var listing = await box.Intake.ListAsync(box.Container, IntakeLimits.Default, Ct);
@@ -289,11 +290,12 @@ public sealed class OutboxIntakeSandboxTests(PostgresFixture postgres, DockerFix
         public ContentStore Store { get; }
         public OutboxIntake Intake { get; }
 
-        public static async Task<IntakeBox> StartAsync(PostgresFixture postgres, DockerFixture docker)
+        public static async Task<IntakeBox> StartAsync(PostgresFixture postgres, DockerFixture docker, int? workspaceQuotaMb = null)
         {
             var harness = await SandboxHarness.StartAsync(postgres, docker);
             try
             {
+                if (workspaceQuotaMb is { } quota) harness.Options.WorkspaceQuotaMb = quota;
                 await harness.Manager.StartAsync(harness.TeamA.Id, "staff:test", Ct);
                 return new IntakeBox(harness, await harness.ContainerNameAsync(harness.TeamA));
             }

@@ -37,7 +37,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Ou
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
-        var member = await CurrentMember.FindAsync(User, database, cancellationToken);
+        var member = await CurrentAccount.MemberAsync(User, database, cancellationToken);
         if (member is null) return Forbid();
         return await LoadAsync(member, id, cancellationToken) ? Page() : NotFound();
     }
@@ -60,7 +60,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Ou
 
     private async Task<IActionResult> ActAsync(long id, Func<Account, Task<string>> action, CancellationToken cancellationToken)
     {
-        var member = await CurrentMember.FindAsync(User, database, cancellationToken);
+        var member = await CurrentAccount.MemberAsync(User, database, cancellationToken);
         if (member is null) return Forbid();
         try
         {

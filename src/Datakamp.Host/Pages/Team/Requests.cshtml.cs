@@ -14,7 +14,7 @@ public sealed class RequestsModel(Database database) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var member = await CurrentMember.FindAsync(User, database, cancellationToken);
+        var member = await CurrentAccount.MemberAsync(User, database, cancellationToken);
         if (member is null) return Forbid();
         Requests = await new ReleaseRepository(database.DataSource).ListAsync(member.Team!.TeamId, null, null, cancellationToken);
         return Page();

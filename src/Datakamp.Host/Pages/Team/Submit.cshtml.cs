@@ -29,7 +29,7 @@ public sealed class SubmitModel(Database database, ReleaseWorkflow workflow, Out
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var member = await CurrentMember.FindAsync(User, database, cancellationToken);
+        var member = await CurrentAccount.MemberAsync(User, database, cancellationToken);
         if (member is null) return Forbid();
         SubmissionKey = Guid.NewGuid();
         await LoadOutboxAsync(member, cancellationToken);
@@ -38,7 +38,7 @@ public sealed class SubmitModel(Database database, ReleaseWorkflow workflow, Out
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var member = await CurrentMember.FindAsync(User, database, cancellationToken);
+        var member = await CurrentAccount.MemberAsync(User, database, cancellationToken);
         if (member is null) return Forbid();
         if (SubmissionKey == Guid.Empty) SubmissionKey = Guid.NewGuid();
         try
