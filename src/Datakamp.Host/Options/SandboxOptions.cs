@@ -30,7 +30,10 @@ public sealed class SandboxOptions
     /// </summary>
     public int MinFreeStateDiskMb { get; set; } = 2048;
 
-    /// <summary>The uid:gid sandboxes run as: the analysis images' user, mapped to no account on the host.</summary>
+    /// <summary>
+    /// The base of the uid:gid sandboxes run as: team N runs as (SandboxUid + N):(SandboxGid + N), ids that map to no
+    /// account on the host, one per team.
+    /// </summary>
     public int SandboxUid { get; set; } = 47000;
 
     public int SandboxGid { get; set; } = 47000;

@@ -266,8 +266,18 @@ public sealed class SandboxManager(
             FoldersOf(record),
             settings.WorkspaceMb ?? Options.WorkspaceQuotaMb,
             granted.Select(dataset => new GrantedDataFile(dataset.Name, dataset.FilePath)).ToList(),
-            Options.SandboxUid, Options.SandboxGid);
+            Options.SandboxUid + TeamOffset(record.TeamId), Options.SandboxGid + TeamOffset(record.TeamId));
     }
+
+    /// <summary>Most teams an installation can give their own uid and gid (the ids after Sandboxes:SandboxUid/SandboxGid).</summary>
+    public const int MaxTeamIds = 9999;
+
+    /// <summary>
+    /// Each team runs as its own uid and gid (the configured base + its team id), so a process that escaped one team's
+    /// container still finds every other team's files owned by someone else.
+    /// </summary>
+    private static int TeamOffset(long teamId) =>
+        teamId is >= 1 and <= MaxTeamIds ? (int)teamId : throw new SandboxException($"team id {teamId} is beyond the {MaxTeamIds} sandbox user ids this installation gives out.");
 
     private async Task<string> ImageForAsync(SandboxRecord record, CancellationToken cancellationToken) =>
         (await new EventRepository(database.DataSource).GetSandboxSettingsAsync(record.EventId, cancellationToken)).Image ?? Options.Image;

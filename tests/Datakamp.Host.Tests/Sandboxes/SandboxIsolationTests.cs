@@ -26,7 +26,8 @@ public sealed class SandboxIsolationTests(PostgresFixture postgres, DockerFixtur
         Assert.True(host.ReadonlyRootfs);
         Assert.Equal(["ALL"], host.CapDrop);
         Assert.Contains("no-new-privileges:true", host.SecurityOpt!);
-        Assert.Equal("47000:47000", inspect.Config!.User);
+        var teamUid = 47000 + harness.TeamA.Id;      // each team its own uid and gid
+        Assert.Equal($"{teamUid}:{teamUid}", inspect.Config!.User);
         Assert.Equal(256, host.PidsLimit);
         Assert.Equal(768L * 1024 * 1024, host.Memory);
         Assert.Equal(host.Memory, host.MemorySwap);
@@ -50,7 +51,7 @@ public sealed class SandboxIsolationTests(PostgresFixture postgres, DockerFixtur
         Assert.Equal("lo", (await harness.ExecAsync(harness.TeamA, "ls", "/sys/class/net")).Output.Trim());
         var routes = (await harness.ExecAsync(harness.TeamA, "cat", "/proc/net/route")).Output.Trim().Split('\n');
         Assert.Single(routes);   // the header line only: no route anywhere
-        Assert.Equal("47000", (await harness.ExecAsync(harness.TeamA, "id", "-u")).Output.Trim());
+        Assert.Equal($"{47000 + harness.TeamA.Id}", (await harness.ExecAsync(harness.TeamA, "id", "-u")).Output.Trim());
         Assert.Contains("Read-only file system", (await harness.ExecAsync(harness.TeamA, "touch", "/etc/x")).Output);
         Assert.Contains("Read-only file system", (await harness.ExecAsync(harness.TeamA, "sh", "-c", "echo x >> /data/persons.csv")).Output);
         Assert.Equal(0, (await harness.ExecAsync(harness.TeamA, "touch", "/workspace/ok", "/outbox/ok", "/tmp/ok")).ExitCode);
