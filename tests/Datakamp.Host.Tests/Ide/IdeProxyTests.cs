@@ -45,6 +45,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddAuthentication("test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("test", null);
         builder.Services.AddSingleton<IIdeSessionDirectory>(new SessionDirectory(_sessions));
+        builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<IdeConnections>();
         builder.Services.AddSingleton(new IdeActivity(TimeProvider.System));
         _proxy = builder.Build();
