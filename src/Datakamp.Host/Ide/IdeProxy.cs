@@ -71,7 +71,7 @@ public static class IdeProxy
         var error = await forwarder.SendAsync(context, Destination, connections.For(session), Config, new IdeTransformer(session), context.RequestAborted);
         if (error == ForwarderError.None) return;
 
-        // YARP has answered 502 (or given up on a connection already under way); say what went wrong, if the answer has not started.
+        // Nothing answered (YARP set 502 or 504 and wrote nothing), or a connection under way broke.
         var failure = context.GetForwarderErrorFeature()?.Exception;
         if (FindUnsafeSocket(failure) is { } unsafeSocket)
         {
@@ -80,9 +80,10 @@ public static class IdeProxy
             if (!context.Response.HasStarted) await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE unavailable", "The IDE socket of your sandbox is not usable. Ask the event staff to restart your sandbox.");
             return;
         }
-        if (context.RequestAborted.IsCancellationRequested) return;
+        // A browser that went away, or a stream (a kernel channel, a download) cut midway, is the normal end of a connection.
+        if (context.RequestAborted.IsCancellationRequested || context.Response.HasStarted) return;
         logger.LogInformation("IDE of team {Team} did not answer ({Error}): {Reason}", LogText.Excerpt(team, 40), error, LogText.Excerpt(failure?.Message ?? "", 300));
-        if (!context.Response.HasStarted) await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE not answering", "Your IDE is not answering (yet). If the sandbox just started, wait a few seconds and reload.");
+        await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE not answering", "Your IDE is not answering (yet). If the sandbox just started, wait a few seconds and reload.");
     }
 
     /// <summary>The safe-socket refusal, wherever HttpClient and YARP wrapped it.</summary>

@@ -38,13 +38,16 @@ public sealed class IdeInTheBrowserTests(PostgresFixture postgres, DockerFixture
             """);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Open the IDE (Jupyter)" }).ClickAsync();
-        await Expect(page.GetByText("answer.ipynb")).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        await page.GotoAsync("/ide/demo/noord/notebooks/answer.ipynb");
-        // The classic Notebook (notebook 6) of the analysis image: a CodeMirror editor per cell.
-        await page.Locator(".cell .CodeMirror").First.ClickAsync(new() { Timeout = 60_000 });
+        // Generous bounds, not expectations: the page loads its scripts and starts a kernel, on a busy two-core machine.
+        await Expect(page.GetByText("answer.ipynb")).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        await page.GotoAsync("/ide/demo/noord/notebooks/answer.ipynb", new() { Timeout = 120_000 });
+        // The classic Notebook (notebook 6) of the analysis image drops a cell run before its kernel is connected
+        // (over the WebSocket through the proxy): wait for that, then run the cell as a person would.
+        await page.WaitForFunctionAsync("() => window.Jupyter?.notebook?.kernel?.is_connected() === true", null, new() { Timeout = 120_000 });
+        await page.Locator(".cell .CodeMirror").First.ClickAsync();
         await page.Keyboard.PressAsync("Shift+Enter");
 
-        await Expect(page.Locator(".output_subarea").First).ToContainTextAsync("42", new() { Timeout = 60_000 });
+        await Expect(page.Locator(".output_subarea").First).ToContainTextAsync("42", new() { Timeout = 120_000 });
         lock (violations) Assert.Empty(violations);
     }
 }
