@@ -1,30 +1,46 @@
-using Datakamp.Domain;
-using System.Net.WebSockets;
-using Microsoft.AspNetCore.Authentication;
+using System.Net;
 using System.Text.Encodings.Web;
+using Datakamp.Domain;
+using Microsoft.AspNetCore.Authentication;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Datakamp.Host.Ide;
 
 /// <summary>
 /// The authenticated reverse proxy from a team member's browser to the team's Jupyter, over the
-/// team's unix socket: HTTP requests are forwarded with HttpClient, WebSockets (kernel channels) are
-/// bridged frame by frame. No container port is ever published.
+/// team's unix socket: the checks below run first, then YARP's forwarder carries the request, and
+/// WebSocket upgrades (kernel channels), to the socket opened by <see cref="SafeUnixSocket"/>.
+/// No container port is ever published.
 /// <list type="bullet">
 /// <item>Only members of the team get through (<see cref="IdeAccess"/>); everyone else gets 404,
 ///   which does not even confirm that the team exists.</item>
 /// <item>State-changing requests and WebSocket handshakes must carry this host's own Origin:
 ///   Jupyter checks Host but not Origin, so another site could otherwise drive a member's kernel.</item>
 /// <item>The host's cookies are not forwarded; the team's Jupyter token is added by the proxy.</item>
+/// <item>The IDE's answer cannot set the host's cookies or security headers (<see cref="IdeTransformer"/>).</item>
 /// </list>
 /// </summary>
 public static class IdeProxy
 {
-    private static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(5);
+    /// <summary>Jupyter sees itself addressed as <c>localhost</c>; the connection itself goes to the team's socket (<see cref="IdeConnections"/>).</summary>
+    private const string Destination = "http://localhost";
+
+    /// <summary>
+    /// HTTP/1.1 to Jupyter (plain HTTP over a unix socket; WebSockets upgrade on it). A kernel that computes
+    /// for a long time without output keeps its channel silent, so the idle limit is long: the sandbox's
+    /// own idle stop decides when a session is over, not the proxy.
+    /// </summary>
+    private static readonly ForwarderRequestConfig Config = new()
+    {
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        ActivityTimeout = TimeSpan.FromHours(2),
+    };
 
     public static void MapIdeProxy(this IEndpointRouteBuilder app) =>
         app.Map("/ide/{eventSlug}/{team}/{**rest}", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, IdeActivity activity, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, IHttpForwarder forwarder, IdeActivity activity, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(IdeProxy));
         if (!IdeAccess.MayOpen(context.User, eventSlug, team))
@@ -52,22 +68,32 @@ public static class IdeProxy
         }
 
         activity.Touch(eventSlug, team);
-        try
-        {
-            if (context.WebSockets.IsWebSocketRequest) await BridgeWebSocketAsync(context, session, connections);
-            else await ForwardHttpAsync(context, session, connections);
-        }
-        catch (UnsafeSocketException e)
+        var error = await forwarder.SendAsync(context, Destination, connections.For(session), Config, new IdeTransformer(session), context.RequestAborted);
+        if (error == ForwarderError.None) return;
+
+        // Nothing answered (YARP set 502 or 504 and wrote nothing), or a connection under way broke.
+        var failure = context.GetForwarderErrorFeature()?.Exception;
+        if (FindUnsafeSocket(failure) is { } unsafeSocket)
         {
             // The team put something else where its IDE socket should be: refuse, and tell staff in the log.
-            logger.LogWarning("IDE of team {Team}: {Reason}", LogText.Excerpt(team, 40), LogText.Excerpt(e.Message, 300));
+            logger.LogWarning("IDE of team {Team}: {Reason}", LogText.Excerpt(team, 40), LogText.Excerpt(unsafeSocket.Message, 300));
             if (!context.Response.HasStarted) await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE unavailable", "The IDE socket of your sandbox is not usable. Ask the event staff to restart your sandbox.");
+            return;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or WebSocketException && !context.RequestAborted.IsCancellationRequested)
+        // A browser that went away, or a stream (a kernel channel, a download) cut midway, is the normal end of a connection.
+        if (context.RequestAborted.IsCancellationRequested || context.Response.HasStarted) return;
+        logger.LogInformation("IDE of team {Team} did not answer ({Error}): {Reason}", LogText.Excerpt(team, 40), error, LogText.Excerpt(failure?.Message ?? "", 300));
+        await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE not answering", "Your IDE is not answering (yet). If the sandbox just started, wait a few seconds and reload.");
+    }
+
+    /// <summary>The safe-socket refusal, wherever HttpClient and YARP wrapped it.</summary>
+    private static UnsafeSocketException? FindUnsafeSocket(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
         {
-            logger.LogInformation("IDE of team {Team} did not answer: {Reason}", LogText.Excerpt(team, 40), LogText.Excerpt(e.Message, 300));
-            if (!context.Response.HasStarted) await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE not answering", "Your IDE is not answering (yet). If the sandbox just started, wait a few seconds and reload.");
+            if (e is UnsafeSocketException refused) return refused;
         }
+        return null;
     }
 
     private static bool OriginIsAcceptable(HttpContext context)
@@ -77,72 +103,6 @@ public static class IdeProxy
         var origin = request.Headers.Origin.ToString();
         if (string.IsNullOrEmpty(origin)) return safeMethod && !context.WebSockets.IsWebSocketRequest;
         return string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static async Task ForwardHttpAsync(HttpContext context, IdeSession session, IdeConnections connections)
-    {
-        var request = context.Request;
-        using var outgoing = new HttpRequestMessage(new HttpMethod(request.Method), new Uri($"http://localhost{request.Path}{request.QueryString}"));
-        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
-            outgoing.Content = new StreamContent(request.Body);
-        foreach (var (name, values) in request.Headers)
-        {
-            if (!ProxiedHeaders.ForwardOnRequest(name)) continue;
-            if (!outgoing.Headers.TryAddWithoutValidation(name, values.ToArray()))
-                outgoing.Content?.Headers.TryAddWithoutValidation(name, values.ToArray());
-        }
-        outgoing.Headers.Host = "localhost";
-        outgoing.Headers.TryAddWithoutValidation("Authorization", $"token {session.Token}");
-        if (ProxiedHeaders.CookiesForIde(request.Headers.Cookie) is { } cookies) outgoing.Headers.TryAddWithoutValidation("Cookie", cookies);
-        if (!string.IsNullOrEmpty(request.Headers.Referer)) outgoing.Headers.TryAddWithoutValidation("Referer", $"http://localhost{session.BasePath}");
-
-        using var response = await connections.For(session).SendAsync(outgoing, context.RequestAborted);
-        context.Response.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
-        {
-            if (ProxiedHeaders.ForwardOnResponse(name)) context.Response.Headers[name] = values.ToArray();
-        }
-        await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted);
-        await body.CopyToAsync(context.Response.Body, context.RequestAborted);
-    }
-
-    private static async Task BridgeWebSocketAsync(HttpContext context, IdeSession session, IdeConnections connections)
-    {
-        using var ide = new ClientWebSocket();
-        ide.Options.SetRequestHeader("Authorization", $"token {session.Token}");
-        if (ProxiedHeaders.CookiesForIde(context.Request.Headers.Cookie) is { } cookies) ide.Options.SetRequestHeader("Cookie", cookies);
-        foreach (var protocol in context.WebSockets.WebSocketRequestedProtocols) ide.Options.AddSubProtocol(protocol);
-        var target = new Uri($"ws://localhost{context.Request.Path}{context.Request.QueryString}");
-        await ide.ConnectAsync(target, connections.For(session), context.RequestAborted);
-
-        using var browser = await context.WebSockets.AcceptWebSocketAsync(ide.SubProtocol);
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var toIde = PumpAsync(browser, ide, done.Token);
-        var toBrowser = PumpAsync(ide, browser, done.Token);
-        // When one side closes, the other direction still has to carry the peer's close reply:
-        // give it a few seconds before cutting both.
-        var first = await Task.WhenAny(toIde, toBrowser);
-        var second = first == toIde ? toBrowser : toIde;
-        await Task.WhenAny(second, Task.Delay(CloseGracePeriod, CancellationToken.None));
-        await done.CancelAsync();
-        await Task.WhenAll(toIde.ContinueWith(_ => { }, TaskScheduler.Default), toBrowser.ContinueWith(_ => { }, TaskScheduler.Default));
-    }
-
-    /// <summary>Copies messages from one socket to the other until one side closes, then passes the close on.</summary>
-    private static async Task PumpAsync(WebSocket from, WebSocket to, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[64 * 1024];
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var received = await from.ReceiveAsync(buffer, cancellationToken);
-            if (received.MessageType == WebSocketMessageType.Close)
-            {
-                if (to.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                    await to.CloseOutputAsync(from.CloseStatus ?? WebSocketCloseStatus.NormalClosure, from.CloseStatusDescription, CancellationToken.None);
-                return;
-            }
-            await to.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, cancellationToken);
-        }
     }
 
     private static Task WritePageAsync(HttpContext context, int status, string title, string message)

@@ -45,6 +45,7 @@ public static class DatakampWebHost
         services.AddHostedService<DemoEventSeeder>();
 
         // Sandboxes and the IDE proxy in front of them.
+        services.AddHttpForwarder();
         services.AddSingleton<IdeConnections>();
         services.AddSingleton<IdeSessionRegistry>();
         services.AddSingleton<IIdeSessionDirectory>(provider => provider.GetRequiredService<IdeSessionRegistry>());

@@ -32,7 +32,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
 
     private string ProxyUrl => _proxy!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
     private string SocketPath => Path.Combine(_folder, "nb.sock");
-    private static uint CurrentUid => uint.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1]);
+    internal static uint CurrentUid => uint.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1]);
 
     public async ValueTask InitializeAsync()
     {
@@ -45,6 +45,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddAuthentication("test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("test", null);
         builder.Services.AddSingleton<IIdeSessionDirectory>(new SessionDirectory(_sessions));
+        builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<IdeConnections>();
         builder.Services.AddSingleton(new IdeActivity(TimeProvider.System));
         _proxy = builder.Build();

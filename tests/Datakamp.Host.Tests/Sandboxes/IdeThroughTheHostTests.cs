@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Datakamp.TestSupport;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Datakamp.Host.Tests.Sandboxes;
 
@@ -20,10 +19,11 @@ public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixtu
     [Fact]
     public async Task A_member_starts_the_sandbox_and_runs_python_in_its_kernel_through_the_proxy_and_another_team_cannot()
     {
-        await using var host = await DemoHost.StartAsync(postgres, docker);
+        // On Kestrel: the kernel WebSocket is upgraded on a real connection, as a browser's is (the in-memory TestServer cannot upgrade).
+        await using var host = await DemoHost.StartOnLoopbackAsync(postgres, docker);
         TestEnvironment.RequireOrSkip(await docker.Engine.InspectImageAsync(SandboxHarness.Image, Ct) is null ? $"{SandboxHarness.Image} is not built" : null);
         var cookie = await SignInCookieAsync(host, "noord1");
-        using var noord = host.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var noord = NewClient(host);
         noord.DefaultRequestHeaders.Add("Cookie", cookie);
 
         var teamPage = await noord.GetAsync("/team", Ct);
@@ -35,7 +35,7 @@ public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixtu
         Assert.Contains("python3", await kernelspecs.Content.ReadAsStringAsync(Ct));
 
         using var startKernel = new HttpRequestMessage(HttpMethod.Post, "/ide/demo/noord/api/kernels") { Content = new StringContent("""{"name":"python3"}""", Encoding.UTF8, "application/json") };
-        startKernel.Headers.Add("Origin", "http://localhost");
+        startKernel.Headers.Add("Origin", Origin(host));
         using var kernelResponse = await noord.SendAsync(startKernel, Ct);
         Assert.Equal(HttpStatusCode.Created, kernelResponse.StatusCode);
         var kernelId = JsonNode.Parse(await kernelResponse.Content.ReadAsStringAsync(Ct))!["id"]!.GetValue<string>();
@@ -44,7 +44,7 @@ public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixtu
         Assert.Equal("42 person_id", output.Trim());
 
         // Staff see the running sandbox with its live memory use against its limit.
-        using var staff = host.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var staff = NewClient(host);
         staff.DefaultRequestHeaders.Add("Cookie", await SignInCookieAsync(host, "anna"));
         var sandboxesPage = await staff.GetStringAsync("/staff/sandboxes", Ct);
         Assert.Matches(@"<td>running</td>\s*<td>\d+ MB of 768 MB</td>", sandboxesPage);
@@ -52,7 +52,7 @@ public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixtu
         Assert.Matches(@"<td>\d+ MB of (19|20)\d\d MB</td>\s*<td class=""error""></td>", sandboxesPage);
 
         var zuidCookie = await SignInCookieAsync(host, "zuid1");
-        using var zuid = host.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var zuid = NewClient(host);
         zuid.DefaultRequestHeaders.Add("Cookie", zuidCookie);
         using var foreign = await zuid.GetAsync("/ide/demo/noord/api/kernelspecs", Ct);
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
@@ -61,13 +61,10 @@ public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixtu
     /// <summary>Sends an execute_request on the kernel's channels and returns what it printed (Jupyter messaging protocol 5.3).</summary>
     private static async Task<string> ExecuteOverWebSocketAsync(DemoHost host, string cookie, string kernelId, string code)
     {
-        var client = host.Factory.Server.CreateWebSocketClient();
-        client.ConfigureRequest = request =>
-        {
-            request.Headers["Cookie"] = cookie;
-            request.Headers.Origin = "http://localhost";
-        };
-        using var socket = await client.ConnectAsync(new Uri($"ws://localhost/ide/demo/noord/api/kernels/{kernelId}/channels"), Ct);
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Cookie", cookie);
+        socket.Options.SetRequestHeader("Origin", Origin(host));
+        await socket.ConnectAsync(new Uri($"ws://{host.BaseUrl.Authority}/ide/demo/noord/api/kernels/{kernelId}/channels"), Ct);
         var msgId = Guid.NewGuid().ToString("N");
         var request = new JsonObject
         {
@@ -90,6 +87,12 @@ public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixtu
         }
     }
 
+    /// <summary>A plain client of the host on its loopback port: no redirects followed, cookies only as the test sets them.</summary>
+    private static HttpClient NewClient(DemoHost host) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = host.BaseUrl };
+
+    private static string Origin(DemoHost host) => host.BaseUrl.GetLeftPart(UriPartial.Authority);
+
     private static async Task<string> ReceiveAsync(WebSocket socket, CancellationToken cancellationToken)
     {
         var buffer = new byte[64 * 1024];
@@ -106,7 +109,7 @@ public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixtu
 
     private static async Task<string> SignInCookieAsync(DemoHost host, string username)
     {
-        using var client = host.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var client = NewClient(host);
         using var form = await client.GetAsync("/signin", Ct);
         var antiforgeryCookie = CookiePairs(form);
         using var post = await PostWithTokenAsync(client, "/signin", await form.Content.ReadAsStringAsync(Ct), antiforgeryCookie, form,
