@@ -40,7 +40,7 @@ public static class IdeProxy
     public static void MapIdeProxy(this IEndpointRouteBuilder app) =>
         app.Map("/ide/{eventSlug}/{team}/{**rest}", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, IHttpForwarder forwarder, IdeActivity activity, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, IHttpForwarder forwarder, IdeActivity activity, [Microsoft.AspNetCore.Mvc.FromServices] IdeProblems problems, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(IdeProxy));
         if (!IdeAccess.MayOpen(context.User, eventSlug, team))
@@ -69,7 +69,11 @@ public static class IdeProxy
 
         activity.Touch(eventSlug, team);
         var error = await forwarder.SendAsync(context, Destination, connections.For(session), Config, new IdeTransformer(session), context.RequestAborted);
-        if (error == ForwarderError.None) return;
+        if (error == ForwarderError.None)
+        {
+            problems.Clear(eventSlug, team);
+            return;
+        }
 
         // Nothing answered (YARP set 502 or 504 and wrote nothing), or a connection under way broke.
         var failure = context.GetForwarderErrorFeature()?.Exception;
@@ -77,6 +81,8 @@ public static class IdeProxy
         {
             // The team put something else where its IDE socket should be: refuse, and tell staff in the log.
             logger.LogWarning("IDE of team {Team}: {Reason}", LogText.Excerpt(team, 40), LogText.Excerpt(unsafeSocket.Message, 300));
+            problems.Report(eventSlug, team, "The IDE's socket in the sandbox was replaced by something the host refuses to connect to; "
+                + "restart the sandbox (its workspace is kept).");
             if (!context.Response.HasStarted) await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE unavailable", "The IDE socket of your sandbox is not usable. Ask the event staff to restart your sandbox.");
             return;
         }

@@ -54,6 +54,7 @@ public static class DatakampWebHost
         services.AddHostedService(provider => provider.GetRequiredService<SandboxReconciler>());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IdeActivity>();
+        services.AddSingleton<IdeProblems>();
         services.AddSingleton<SandboxIdleMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<SandboxIdleMonitor>());
 

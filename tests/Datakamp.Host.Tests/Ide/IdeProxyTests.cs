@@ -48,6 +48,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton<IdeConnections>();
         builder.Services.AddSingleton(new IdeActivity(TimeProvider.System));
+        builder.Services.AddSingleton(new IdeProblems(TimeProvider.System));
         _proxy = builder.Build();
         _proxy.UseWebSockets();
         _proxy.UseAuthentication();

@@ -1,3 +1,4 @@
+using Datakamp.Host.Ide;
 using Datakamp.Data;
 using System.Globalization;
 using Datakamp.Data.Repositories;
@@ -16,7 +17,7 @@ namespace Datakamp.Host.Pages.Staff;
 /// </summary>
 public sealed class SandboxesModel(Database database, SandboxManager sandboxes, IContainerEngine engine) : PageModel
 {
-    public sealed record Row(long TeamId, string EventSlug, string TeamName, SandboxStatus? Status, string Memory, string Cpu, string Pids, string Disk);
+    public sealed record Row(long TeamId, string EventSlug, string TeamName, SandboxStatus? Status, string Memory, string Cpu, string Pids, string Disk, string? IdeProblem = null);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
     public string? Message { get; private set; }
@@ -76,9 +77,13 @@ public sealed class SandboxesModel(Database database, SandboxManager sandboxes, 
                         pids = usage.Pids.ToString(CultureInfo.InvariantCulture);
                     }
                 }
-                rows.Add(new Row(team.Id, dk.Slug.Value, team.Name, status, memory, cpu, pids, disk));
+                var ideProblem = IdeProblemsOrNull?.Find(dk.Slug.Value, team.Slug.Value) is { } problem ? $"{problem.Message} (seen {problem.At:HH:mm} UTC)" : null;
+                rows.Add(new Row(team.Id, dk.Slug.Value, team.Name, status, memory, cpu, pids, disk, ideProblem));
             }
         }
         Rows = rows;
     }
+
+    /// <summary>The host's record of unusable IDEs (absent when the page is built outside a request, as in some tests).</summary>
+    private IdeProblems? IdeProblemsOrNull => PageContext?.HttpContext?.RequestServices.GetService<IdeProblems>();
 }

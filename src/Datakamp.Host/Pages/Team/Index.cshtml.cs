@@ -18,6 +18,9 @@ public sealed class IndexModel(Database database, SandboxManager sandboxes) : Pa
     public SandboxStatus? Status { get; private set; }
     public DiskUse? Disk { get; private set; }
     public string IdePath { get; private set; } = "";
+
+    /// <summary>Why the IDE cannot be used until staff act (its socket was replaced), or null.</summary>
+    public string? IdeProblem { get; private set; }
     public IReadOnlyList<Dataset> Datasets { get; private set; } = [];
     public string? Message { get; private set; }
     public bool MessageIsError { get; private set; }
@@ -58,6 +61,7 @@ public sealed class IndexModel(Database database, SandboxManager sandboxes) : Pa
         if (account?.Team is not { } team || account.Disabled) return null;
         TeamName = (await new EventRepository(database.DataSource).FindTeamAsync(team.TeamId, cancellationToken))?.Name ?? team.TeamSlug.Value;
         IdePath = IdeRoutes.BasePathFor(team.EventSlug.Value, team.TeamSlug.Value) + "tree";
+        IdeProblem = HttpContext.RequestServices.GetService<IdeProblems>()?.Find(team.EventSlug.Value, team.TeamSlug.Value)?.Message;
         Datasets = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(team.TeamId, cancellationToken);
         var record = await new SandboxRepository(database.DataSource).FindAsync(team.TeamId, cancellationToken);
         Status = record is null ? null : await sandboxes.GetStatusAsync(record, cancellationToken);
