@@ -71,7 +71,13 @@ internal sealed partial class DemoHost : IAsyncDisposable
 
     public string PasswordOf(string username) => _passwords[username];
 
-    public HttpClient NewClient() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = BaseUrl });
+    /// <summary>
+    /// A client of its own (cookies kept, redirects not followed). On Kestrel it is a plain HttpClient over the loopback
+    /// port: the factory's own client there follows redirects whatever it is told.
+    /// </summary>
+    public HttpClient NewClient() => BaseUrl.IsLoopback && BaseUrl.Host != "localhost"
+        ? new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = BaseUrl }
+        : Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = BaseUrl });
 
     /// <summary>A client signed in through the real sign-in form (antiforgery token and all).</summary>
     public async Task<HttpClient> SignedInAsync(string username)

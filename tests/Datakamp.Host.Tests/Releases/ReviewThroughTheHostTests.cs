@@ -74,7 +74,7 @@ public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, 
         Assert.Contains("denied", post.Headers.Location!.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 
-    private static async Task<string> SubmitFlaggedTableAsync(DemoHost host)
+    internal static async Task<string> SubmitFlaggedTableAsync(DemoHost host)
     {
         using var noord = await host.SignedInAsync("noord1");
         using (await DemoHost.PostFormAsync(noord, "/team?handler=Start", [], "/team")) { }
