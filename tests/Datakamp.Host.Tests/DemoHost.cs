@@ -108,8 +108,17 @@ internal sealed partial class DemoHost : IAsyncDisposable
         Assert.True(result.ExitCode == 0, result.Output.StdoutText + result.Output.StderrText);
     }
 
+    /// <summary>The antiforgery token of the (first) form on a page.</summary>
+    public static string FormToken(string html) => AntiforgeryToken().Match(html).Groups[1].Value;
+
+    /// <summary>The one-time submission key of the submit form on a page.</summary>
+    public static string SubmissionKeyOf(string html) => SubmissionKey().Match(html).Groups[1].Value;
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("name=\"SubmissionKey\" value=\"([0-9a-f-]{36})\"")]
+    private static partial Regex SubmissionKey();
 
     public async ValueTask DisposeAsync()
     {

@@ -60,19 +60,12 @@ public sealed class ClaimedCheck : IAsyncDisposable
     public async Task<ReleaseRecord> CompleteAsync(IReadOnlyList<FileCheckOutcome> outcomes, string actor, DateTimeOffset at,
         Func<ReleaseRecord, ReleaseChange> whenAllChecked, CancellationToken cancellationToken)
     {
-        const string store = """
-            UPDATE release_files SET check_status = @status, check_summary = @Summary, check_verdict = @VerdictJson::jsonb, dataset_id = @DatasetId, checked_at = @at
-            WHERE request_id = @RequestId AND version = @Version AND name = @Name AND check_status IS NULL
-            """;
         var audit = new AuditLog(_dataSource);
         foreach (var outcome in outcomes)
         {
-            var stored = await _connection.ExecuteAsync(new CommandDefinition(store, new
-            {
-                status = ReleaseStateNames.ToDb(outcome.Status), outcome.Summary, outcome.VerdictJson, outcome.DatasetId, at = at.UtcDateTime,
-                RequestId, Version, outcome.Name,
-            }, _transaction, cancellationToken: cancellationToken));
-            if (stored == 1) await audit.AppendAsync(outcome.Audit, _connection, _transaction, cancellationToken);
+            if (await ReleaseRepository.StoreCheckAsync(_connection, _transaction, RequestId, Version, outcome.Name, outcome.Status, outcome.Summary,
+                    outcome.VerdictJson, outcome.DatasetId, at, cancellationToken))
+                await audit.AppendAsync(outcome.Audit, _connection, _transaction, cancellationToken);
         }
         await MarkDoneAsync(cancellationToken);
 

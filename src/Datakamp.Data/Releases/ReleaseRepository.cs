@@ -135,18 +135,25 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
     public async Task<bool> RecordCheckAsync(long requestId, int version, string name, AutomatedCheck check, string summary, string? verdictJson,
         long? datasetId, DateTimeOffset at, AuditEntry audit, CancellationToken cancellationToken)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await StoreCheckAsync(connection, transaction, requestId, version, name, check, summary, verdictJson, datasetId, at, cancellationToken)) return false;
+        await _audit.AppendAsync(audit, connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Stores a file's automated result in the caller's transaction unless it has one already; true when stored.</summary>
+    internal static async Task<bool> StoreCheckAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long requestId, int version, string name,
+        AutomatedCheck check, string summary, string? verdictJson, long? datasetId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
         const string sql = """
             UPDATE release_files SET check_status = @status, check_summary = @summary, check_verdict = @verdictJson::jsonb, dataset_id = @datasetId, checked_at = @at
             WHERE request_id = @requestId AND version = @version AND name = @name AND check_status IS NULL
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var updated = await connection.ExecuteAsync(new CommandDefinition(sql,
             new { status = ReleaseStateNames.ToDb(check), summary, verdictJson, datasetId, at = at.UtcDateTime, requestId, version, name }, transaction, cancellationToken: cancellationToken));
-        if (updated == 0) return false;
-        await _audit.AppendAsync(audit, connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+        return updated == 1;
     }
 
     /// <summary>Requests for a queue or a team's page: optionally one team, one event, some states; newest change first.</summary>

@@ -1,3 +1,4 @@
+using Datakamp.Host.Startup;
 using System.Net;
 using System.Text.Encodings.Web;
 using Datakamp.Domain;
@@ -50,19 +51,19 @@ public static class IdeProxy
                 await context.ChallengeAsync();
                 return;
             }
-            await WritePageAsync(context, StatusCodes.Status404NotFound, "Not found", "There is no session here for you.");
+            await ErrorPages.WritePageAsync(context, StatusCodes.Status404NotFound, "Not found", "There is no session here for you.");
             return;
         }
         if (!OriginIsAcceptable(context))
         {
             logger.LogWarning("Refused a cross-origin {Method} to the IDE of team {Team} from origin {Origin}", LogText.Excerpt(context.Request.Method, 16), LogText.Excerpt(team, 40), LogText.Excerpt(context.Request.Headers.Origin.ToString()));
-            await WritePageAsync(context, StatusCodes.Status403Forbidden, "Refused", "This request did not come from a Datakamp page.");
+            await ErrorPages.WritePageAsync(context, StatusCodes.Status403Forbidden, "Refused", "This request did not come from a Datakamp page.");
             return;
         }
         var session = sessions.Find(eventSlug, team);
         if (session is null)
         {
-            await WritePageAsync(context, StatusCodes.Status503ServiceUnavailable, "Sandbox not running",
+            await ErrorPages.WritePageAsync(context, StatusCodes.Status503ServiceUnavailable, "Sandbox not running",
                 "Your team's sandbox is not running. Ask the event staff to start it, or start it from the team page.");
             return;
         }
@@ -83,13 +84,13 @@ public static class IdeProxy
             logger.LogWarning("IDE of team {Team}: {Reason}", LogText.Excerpt(team, 40), LogText.Excerpt(unsafeSocket.Message, 300));
             problems.Report(eventSlug, team, "The IDE's socket in the sandbox was replaced by something the host refuses to connect to; "
                 + "restart the sandbox (its workspace is kept).");
-            if (!context.Response.HasStarted) await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE unavailable", "The IDE socket of your sandbox is not usable. Ask the event staff to restart your sandbox.");
+            if (!context.Response.HasStarted) await ErrorPages.WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE unavailable", "The IDE socket of your sandbox is not usable. Ask the event staff to restart your sandbox.");
             return;
         }
         // A browser that went away, or a stream (a kernel channel, a download) cut midway, is the normal end of a connection.
         if (context.RequestAborted.IsCancellationRequested || context.Response.HasStarted) return;
         logger.LogInformation("IDE of team {Team} did not answer ({Error}): {Reason}", LogText.Excerpt(team, 40), error, LogText.Excerpt(failure?.Message ?? "", 300));
-        await WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE not answering", "Your IDE is not answering (yet). If the sandbox just started, wait a few seconds and reload.");
+        await ErrorPages.WritePageAsync(context, StatusCodes.Status502BadGateway, "IDE not answering", "Your IDE is not answering (yet). If the sandbox just started, wait a few seconds and reload.");
     }
 
     /// <summary>The safe-socket refusal, wherever HttpClient and YARP wrapped it.</summary>
@@ -109,13 +110,5 @@ public static class IdeProxy
         var origin = request.Headers.Origin.ToString();
         if (string.IsNullOrEmpty(origin)) return safeMethod && !context.WebSockets.IsWebSocketRequest;
         return string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static Task WritePageAsync(HttpContext context, int status, string title, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/html; charset=utf-8";
-        var html = HtmlEncoder.Default;
-        return context.Response.WriteAsync($"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.Encode(title)}</title></head><body><h1>{html.Encode(title)}</h1><p>{html.Encode(message)}</p></body></html>");
     }
 }

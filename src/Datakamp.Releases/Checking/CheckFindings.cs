@@ -25,7 +25,7 @@ public sealed record CheckFindings(IReadOnlyList<CellFinding> Cells, IReadOnlyLi
         var cells = table.Cells
             .Where(c => c.Status != CheckStatus.Pass || c.PrimarySuppressed || c.SecondarySuppressed)
             .Select(c => new CellFinding(
-                Where(c, table.Dimensions),
+                Place(c, table.Dimensions),
                 c.Status.ToString().ToLowerInvariant(),
                 c.Rules.Where(r => r.Status != CheckStatus.Pass).Select(r => r.Message).ToList(),
                 c.PrimarySuppressed ? "suppress (unsafe itself)" : c.SecondarySuppressed ? "suppress (secondary: protects an unsafe cell)" : null))
@@ -34,7 +34,7 @@ public sealed record CheckFindings(IReadOnlyList<CellFinding> Cells, IReadOnlyLi
     }
 
     /// <summary>"district Centrum, age_band 80+": the coordinates in the table's order of dimensions (rows, cols, layers).</summary>
-    private static string Where(CellVerdict cell, IReadOnlyList<DimensionVerdict> dimensions) =>
+    public static string Place(CellVerdict cell, IReadOnlyList<DimensionVerdict> dimensions) =>
         cell.Coordinates.Count == 0 ? "the table"
         : string.Join(", ", dimensions.Where(d => cell.Coordinates.ContainsKey(d.Column)).Select(d => $"{d.Column} {cell.Coordinates[d.Column]}"));
 

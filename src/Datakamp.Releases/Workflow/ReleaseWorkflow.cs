@@ -185,10 +185,21 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
         return record;
     }
 
+    /// <summary>What the member's team's /outbox holds, read as intake reads it (for the submit form).</summary>
+    public async Task<OutboxListing> ListOutboxAsync(Account member, CancellationToken cancellationToken)
+    {
+        var sandbox = await new SandboxRepository(database.DataSource).FindAsync(RequireMember(member).TeamId, cancellationToken);
+        return sandbox is null
+            ? OutboxListing.Unavailable(NoSandbox)
+            : await intake.ListAsync(sandbox.ContainerName, limits, cancellationToken);
+    }
+
+    private const string NoSandbox = "Your team has no sandbox yet: start it, write your outputs to /outbox, then submit.";
+
     private async Task<IntakeResult> TakeSnapshotAsync(long teamId, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
         var sandbox = await new SandboxRepository(database.DataSource).FindAsync(teamId, cancellationToken)
-            ?? throw new ReleaseRefusedException("Your team has no sandbox yet: start it, write your outputs to /outbox, then submit.");
+            ?? throw new ReleaseRefusedException(NoSandbox);
         return await intake.TakeSnapshotAsync(sandbox.ContainerName, names, limits, cancellationToken);
     }
 

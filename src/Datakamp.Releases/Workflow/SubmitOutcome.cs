@@ -7,4 +7,8 @@ namespace Datakamp.Releases;
 public sealed record SubmitOutcome(long? RequestId, bool Created, IReadOnlyList<RefusedOutput> Refused)
 {
     public bool Succeeded => RequestId is not null;
+
+    /// <summary>Each refused name's reason (the first, should a name be refused twice), to show beside the file.</summary>
+    public IReadOnlyDictionary<string, string> RefusalsByName =>
+        Refused.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Reason, StringComparer.Ordinal);
 }

@@ -64,7 +64,7 @@ public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, 
 
         var queue = await nora.GetStringAsync("/checker", Ct);
         using var get = await nora.GetAsync(page, Ct);
-        var token = Token().Match(await nora.GetStringAsync("/team", Ct)).Groups[1].Value;      // a form token of nora's own
+        var token = DemoHost.FormToken(await nora.GetStringAsync("/team", Ct));      // a form token of nora's own
         using var post = await nora.PostAsync($"{page}?handler=Vote", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }), Ct);
 
         Assert.DoesNotContain(page, queue);
@@ -86,9 +86,9 @@ public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, 
         var form = await noord.GetStringAsync("/team/submit", Ct);
         var fields = new List<KeyValuePair<string, string>>
         {
-            new("Purpose", "Persons by district and sex"), new("SubmissionKey", SubmissionKey().Match(form).Groups[1].Value),
+            new("Purpose", "Persons by district and sex"), new("SubmissionKey", DemoHost.SubmissionKeyOf(form)),
             new("Files", "t.csv"), new("Files", "t.spec.yaml"), new("Files", "t.description.txt"),
-            new("__RequestVerificationToken", Token().Match(form).Groups[1].Value),
+            new("__RequestVerificationToken", DemoHost.FormToken(form)),
         };
         using var submitted = await noord.PostAsync("/team/submit", new FormUrlEncodedContent(fields), Ct);
         var location = submitted.Headers.Location!.ToString();
@@ -99,7 +99,7 @@ public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, 
 
     private static async Task<HttpResponseMessage> VoteAsync(HttpClient checker, string page, string html, string decision, string comment)
     {
-        var fields = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", Token().Match(html).Groups[1].Value) };
+        var fields = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", DemoHost.FormToken(html)) };
         foreach (var file in new[] { "t.csv", "t.spec.yaml", "t.description.txt" })
         {
             fields.Add(new($"Decision[{file}]", decision));
@@ -124,9 +124,5 @@ public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, 
         return client;
     }
 
-    [GeneratedRegex("name=\"SubmissionKey\" value=\"([0-9a-f-]{36})\"")]
-    private static partial Regex SubmissionKey();
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
 }

@@ -39,7 +39,7 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
         var form = await noord.GetStringAsync("/team/submit", Ct);
         Assert.Contains("by_district_age.csv", form);
         Assert.Contains("Persons by district and age band.", form);     // the helper's description, beside its table
-        var key = SubmissionKey().Match(form).Groups[1].Value;
+        var key = DemoHost.SubmissionKeyOf(form);
         var fields = new Dictionary<string, string> { ["Purpose"] = "Poverty by district", ["SubmissionKey"] = key };
         using var submitted = await PostSelectionAsync(noord, form, fields, ["by_district_age.csv", "by_district_age.spec.yaml", "by_district_age.description.txt"]);
         Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
@@ -83,7 +83,7 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
 
         var form = await noord.GetStringAsync("/team/submit", Ct);
         Assert.Contains("at most 10,000,000 bytes per file", form);     // the file over the cap, named before submitting
-        var fields = new Dictionary<string, string> { ["Purpose"] = "Bad input", ["SubmissionKey"] = SubmissionKey().Match(form).Groups[1].Value };
+        var fields = new Dictionary<string, string> { ["Purpose"] = "Bad input", ["SubmissionKey"] = DemoHost.SubmissionKeyOf(form) };
         string[] chosen = ["ok.csv", "ok.spec.yaml", "theirs.csv", "theirs.spec.yaml", "broken.csv", "broken.spec.yaml", "latin1.csv", "plot.svg"];
 
         // Selecting the file over the cap refuses the submission, with the reason next to that file.
@@ -153,7 +153,7 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
         await host.RunPythonInSandboxAsync("noord", table.Replace("COLS", "\"age_band\"", StringComparison.Ordinal));
         string[] files = ["t.csv", "t.spec.yaml", "t.description.txt"];
         var form = await noord.GetStringAsync("/team/submit", Ct);
-        using var submitted = await PostSelectionAsync(noord, form, new() { ["Purpose"] = "Persons by district", ["SubmissionKey"] = SubmissionKey().Match(form).Groups[1].Value }, files);
+        using var submitted = await PostSelectionAsync(noord, form, new() { ["Purpose"] = "Persons by district", ["SubmissionKey"] = DemoHost.SubmissionKeyOf(form) }, files);
         var location = submitted.Headers.Location!.ToString();
         await WaitUntilCheckedAsync(noord, location);
 
@@ -184,7 +184,7 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
 
         await host.RunPythonInSandboxAsync("noord", table.Replace("COLS", "None", StringComparison.Ordinal));
         var page = await noord.GetStringAsync(location, Ct);
-        var pairs = files.Select(f => KeyValuePair.Create("Files", f)).Append(KeyValuePair.Create("__RequestVerificationToken", Token().Match(page).Groups[1].Value));
+        var pairs = files.Select(f => KeyValuePair.Create("Files", f)).Append(KeyValuePair.Create("__RequestVerificationToken", DemoHost.FormToken(page)));
         using (var resubmitted = await noord.PostAsync($"{location}?handler=Resubmit", new FormUrlEncodedContent(pairs), Ct))
             Assert.Contains("A new version is submitted", await resubmitted.Content.ReadAsStringAsync(Ct));
 
@@ -197,7 +197,7 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
 
     private static Task<HttpResponseMessage> PostSelectionAsync(HttpClient client, string form, Dictionary<string, string> fields, IEnumerable<string> files)
     {
-        var token = Token().Match(form).Groups[1].Value;
+        var token = DemoHost.FormToken(form);
         var pairs = fields.Select(f => KeyValuePair.Create(f.Key, f.Value))
             .Concat(files.Select(f => KeyValuePair.Create("Files", f)))
             .Append(KeyValuePair.Create("__RequestVerificationToken", token));
@@ -217,11 +217,7 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
         }
     }
 
-    [GeneratedRegex("name=\"SubmissionKey\" value=\"([0-9a-f-]{36})\"")]
-    private static partial Regex SubmissionKey();
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
 
     [GeneratedRegex(@"<td>district [^<]+, age_band [^<]+</td><td>fail</td><td>\d+ units? in this cell, fewer than the minimum of 10\.")]
     private static partial Regex FailingCell();

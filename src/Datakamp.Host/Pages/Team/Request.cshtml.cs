@@ -16,7 +16,7 @@ namespace Datakamp.Host.Pages.Team;
 /// why, the suggested suppression), the checkers' decisions and comments once the review is decided, every earlier
 /// version, and the team's actions: withdraw, and resubmit a new version after a return.
 /// </summary>
-public sealed class RequestModel(Database database, ReleaseWorkflow workflow, OutboxIntake intake, IntakeLimits limits) : PageModel
+public sealed class RequestModel(Database database, ReleaseWorkflow workflow) : PageModel
 {
     public ReleaseRecord? Record { get; private set; }
     public OutboxListing? Outbox { get; private set; }
@@ -54,7 +54,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Ou
         {
             var outcome = await workflow.ResubmitAsync(member, User.AuditActor(), id, Files, cancellationToken);
             if (outcome.Succeeded) return "A new version is submitted; the automated check runs again.";
-            Refusals = outcome.Refused.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Reason, StringComparer.Ordinal);
+            Refusals = outcome.RefusalsByName;
             throw new ReleaseRefusedException("Nothing was resubmitted: the files marked below could not be taken.");
         }, cancellationToken);
 
@@ -79,11 +79,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Ou
         // Another team's request reads as no request at all.
         if (record is null || record.Request.TeamId != member.Team!.TeamId) return false;
         Record = record;
-        if (CanResubmit)
-        {
-            var sandbox = await new SandboxRepository(database.DataSource).FindAsync(member.Team.TeamId, cancellationToken);
-            Outbox = sandbox is null ? OutboxListing.Unavailable("Your team has no sandbox.") : await intake.ListAsync(sandbox.ContainerName, limits, cancellationToken);
-        }
+        if (CanResubmit) Outbox = await workflow.ListOutboxAsync(member, cancellationToken);
         return true;
     }
 }

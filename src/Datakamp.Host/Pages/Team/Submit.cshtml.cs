@@ -14,7 +14,7 @@ namespace Datakamp.Host.Pages.Team;
 /// spec; the member selects files, writes the purpose and submits. The form carries a one-time submission key made when
 /// the page was shown, so a double click, a retried post or a reload after posting is one request.
 /// </summary>
-public sealed class SubmitModel(Database database, ReleaseWorkflow workflow, OutboxIntake intake, IntakeLimits limits) : PageModel
+public sealed class SubmitModel(Database database, ReleaseWorkflow workflow) : PageModel
 {
     public OutboxListing Outbox { get; private set; } = OutboxListing.Unavailable("");
 
@@ -32,7 +32,7 @@ public sealed class SubmitModel(Database database, ReleaseWorkflow workflow, Out
         var member = await CurrentAccount.MemberAsync(User, database, cancellationToken);
         if (member is null) return Forbid();
         SubmissionKey = Guid.NewGuid();
-        await LoadOutboxAsync(member, cancellationToken);
+        Outbox = await workflow.ListOutboxAsync(member, cancellationToken);
         return Page();
     }
 
@@ -45,7 +45,7 @@ public sealed class SubmitModel(Database database, ReleaseWorkflow workflow, Out
         {
             var outcome = await workflow.SubmitAsync(member, User.AuditActor(), Purpose ?? "", Files, SubmissionKey, cancellationToken);
             if (outcome.RequestId is { } id) return Redirect($"/team/requests/{id}");
-            Refusals = outcome.Refused.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Reason, StringComparer.Ordinal);
+            Refusals = outcome.RefusalsByName;
             Message = "Nothing was submitted: the files marked below could not be taken. Fix them in /outbox (or unselect them) and submit again.";
             // A submission that took nothing may be tried again with the same key: no request was made with it.
         }
@@ -53,15 +53,7 @@ public sealed class SubmitModel(Database database, ReleaseWorkflow workflow, Out
         {
             Message = e.Message;
         }
-        await LoadOutboxAsync(member, cancellationToken);
+        Outbox = await workflow.ListOutboxAsync(member, cancellationToken);
         return Page();
-    }
-
-    private async Task LoadOutboxAsync(Account member, CancellationToken cancellationToken)
-    {
-        var sandbox = await new SandboxRepository(database.DataSource).FindAsync(member.Team!.TeamId, cancellationToken);
-        Outbox = sandbox is null
-            ? OutboxListing.Unavailable("Your team has no sandbox yet: start it on your team page, write your outputs to /outbox, then come back.")
-            : await intake.ListAsync(sandbox.ContainerName, limits, cancellationToken);
     }
 }
