@@ -35,4 +35,6 @@ public static class AuditActions
     public const string ReleasePublishFailed = "release.publish_failed";
     public const string PublicationRevoked = "release.publication_revoked";
     public const string PublicationDownloaded = "release.downloaded";
+    /// <summary>A stored output's bytes no longer match its SHA-256 when it was to be served: it was not served; staff must look.</summary>
+    public const string ReleaseContentMismatch = "release.content_mismatch";
 }
