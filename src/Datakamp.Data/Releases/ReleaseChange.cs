@@ -1,4 +1,5 @@
 using Datakamp.Domain.Audit;
+using Datakamp.Domain.Releases;
 
 namespace Datakamp.Data.Releases;
 
@@ -10,8 +11,11 @@ public sealed record ReleaseChange(IReadOnlyList<AuditEntry> Audit)
 {
     public IReadOnlyList<NewReleaseFile> NewVersionFiles { get; init; } = [];
 
-    /// <summary>Record a publication of the current version (the request moved to Published in the same change).</summary>
-    public bool RecordPublication { get; init; }
+    /// <summary>
+    /// Record a publication of the current version with exactly these outputs (the request moved to Published in the
+    /// same change); null: no publication.
+    /// </summary>
+    public IReadOnlyList<PublishedOutput>? Publication { get; init; }
 
     /// <summary>Revoke the publication, with the reason given.</summary>
     public string? RevokeReason { get; init; }

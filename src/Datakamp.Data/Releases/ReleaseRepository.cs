@@ -109,10 +109,17 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(update,
             new { state = ReleaseStateNames.ToDb(request.State), request.Version, at = at.UtcDateTime, request.Id }, transaction, cancellationToken: cancellationToken));
 
-        if (what.RecordPublication)
+        if (what.Publication is { } outputs)
         {
+            if (outputs.Count == 0) throw new InvalidOperationException("a publication needs at least one output");
             const string publish = "INSERT INTO release_publications (request_id, version, published_at, published_by) VALUES (@id, @Version, @at, @actor)";
             await connection.ExecuteAsync(new CommandDefinition(publish, new { id, request.Version, at = at.UtcDateTime, actor }, transaction, cancellationToken: cancellationToken));
+            const string output = """
+                INSERT INTO release_outputs (request_id, name, sha256, size_bytes, media_type, form) VALUES (@id, @Name, @Sha256, @SizeBytes, @MediaType, @form)
+                """;
+            foreach (var o in outputs)
+                await connection.ExecuteAsync(new CommandDefinition(output, new { id, o.Name, o.Sha256, o.SizeBytes, o.MediaType, form = ReleaseStateNames.ToDb(o.Form) },
+                    transaction, cancellationToken: cancellationToken));
         }
         if (what.RevokeReason is { } reason)
         {
@@ -228,7 +235,10 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
             .Select(t => new ReleaseTransition(ReleaseStateNames.StateFromDb(t.FromState), ReleaseStateNames.StateFromDb(t.ToState), Utc(t.At), t.Actor)).ToList();
 
         const string publicationSql = "SELECT version, published_at, published_by, revoked_at, revoked_by, revoke_reason FROM release_publications WHERE request_id = @id";
-        var publication = (await connection.QuerySingleOrDefaultAsync<PublicationRow>(new CommandDefinition(publicationSql, new { id }, transaction, cancellationToken: cancellationToken)))?.ToPublication();
+        const string outputsSql = "SELECT name, sha256, size_bytes, media_type, form FROM release_outputs WHERE request_id = @id ORDER BY name COLLATE \"C\"";
+        var outputs = (await connection.QueryAsync<OutputRow>(new CommandDefinition(outputsSql, new { id }, transaction, cancellationToken: cancellationToken)))
+            .Select(o => o.ToOutput()).ToList();
+        var publication = (await connection.QuerySingleOrDefaultAsync<PublicationRow>(new CommandDefinition(publicationSql, new { id }, transaction, cancellationToken: cancellationToken)))?.ToPublication(outputs);
 
         var request = ReleaseRequest.Restore(row.Id, row.TeamId, row.Purpose, row.RequiredVotes, ReleaseStateNames.StateFromDb(row.State), row.Version,
             files.Where(f => f.Version == row.Version).Select(f => f.Name).ToList(), votes,
@@ -340,7 +350,19 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
         public string? RevokedBy { get; init; }
         public string? RevokeReason { get; init; }
 
-        public Publication ToPublication() => new(Version, Utc(PublishedAt), PublishedBy, RevokedAt is { } at ? Utc(at) : null, RevokedBy, RevokeReason);
+        public Publication ToPublication(IReadOnlyList<PublishedOutput> outputs) =>
+            new(Version, Utc(PublishedAt), PublishedBy, RevokedAt is { } at ? Utc(at) : null, RevokedBy, RevokeReason, outputs);
+    }
+
+    private sealed class OutputRow
+    {
+        public string Name { get; init; } = "";
+        public string Sha256 { get; init; } = "";
+        public long SizeBytes { get; init; }
+        public string MediaType { get; init; } = "";
+        public string Form { get; init; } = "";
+
+        public PublishedOutput ToOutput() => new(Name, Sha256, SizeBytes, MediaType, ReleaseStateNames.FormFromDb(Form));
     }
 
     private sealed class SummaryRow

@@ -25,14 +25,33 @@ internal static class ReleaseStateNames
         _ => throw new InvalidDataException($"release_requests.state: unknown state '{text}'"),
     };
 
-    public static string ToDb(FileDecision decision) => decision.ToString().ToLowerInvariant();
+    public static string ToDb(FileDecision decision) => decision switch
+    {
+        FileDecision.ApproveWithSuppression => "approve_with_suppression",
+        _ => decision.ToString().ToLowerInvariant(),
+    };
 
     public static FileDecision DecisionFromDb(string text) => text switch
     {
         "approve" => FileDecision.Approve,
+        "approve_with_suppression" => FileDecision.ApproveWithSuppression,
         "return" => FileDecision.Return,
         "reject" => FileDecision.Reject,
         _ => throw new InvalidDataException($"release_votes.decision: unknown decision '{text}'"),
+    };
+
+    public static string ToDb(OutputForm form) => form switch
+    {
+        OutputForm.AsSubmitted => "as_submitted",
+        OutputForm.SuppressedByHost => "suppressed_by_host",
+        _ => throw new ArgumentOutOfRangeException(nameof(form), form, null),
+    };
+
+    public static OutputForm FormFromDb(string text) => text switch
+    {
+        "as_submitted" => OutputForm.AsSubmitted,
+        "suppressed_by_host" => OutputForm.SuppressedByHost,
+        _ => throw new InvalidDataException($"release_outputs.form: unknown form '{text}'"),
     };
 
     public static string ToDb(AutomatedCheck check) => check.ToString().ToLowerInvariant();

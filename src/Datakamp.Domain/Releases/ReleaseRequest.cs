@@ -7,7 +7,8 @@ namespace Datakamp.Domain.Releases;
 /// Review: <see cref="RequiredVotes"/> checkers (1, or 2 under the two-checker policy) each review every
 /// file of the current version, blind: until all votes are in, a checker sees only their own
 /// (<see cref="VotesVisibleTo"/>). Nobody reviews a request of their own team. When the last vote is
-/// in, each file's outcome is the strictest of its votes (reject over return over approve), and the
+/// in, each file's outcome is the strictest of its votes (reject over return over approve with suppression
+/// over approve), and the
 /// request is Returned if any file is returned, Rejected if every file is rejected, else Approved (the
 /// approved files, and only those, may be published).
 /// </para>
@@ -117,9 +118,14 @@ public sealed class ReleaseRequest
         Move(next, at, ReleaseState.InReview);
     }
 
-    /// <summary>The files that may be published: approved by every vote of the final version.</summary>
+    /// <summary>
+    /// The files that may be published: approved by every vote of the final version, as they are or with suppression
+    /// (<see cref="Outcome"/> says which).
+    /// </summary>
     public IReadOnlyList<string> ApprovedFiles =>
-        State is ReleaseState.Approved or ReleaseState.Published ? Files.Where(f => Outcome[f] == FileDecision.Approve).ToList() : [];
+        State is ReleaseState.Approved or ReleaseState.Published
+            ? Files.Where(f => Outcome[f] is FileDecision.Approve or FileDecision.ApproveWithSuppression).ToList()
+            : [];
 
     /// <summary>Blind review: until every vote of this version is in, a checker sees only their own.</summary>
     public IReadOnlyList<ReviewVote> VotesVisibleTo(long checkerAccountId) =>

@@ -31,6 +31,7 @@ public static class ReleaseWords
     public static string Decision(FileDecision decision) => decision switch
     {
         FileDecision.Approve => "approved",
+        FileDecision.ApproveWithSuppression => "approved with suppression (the host's table, suppressed cells blank)",
         FileDecision.Return => "returned for changes",
         FileDecision.Reject => "rejected",
         _ => decision.ToString(),

@@ -95,7 +95,8 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
     /// </summary>
     public async Task<ReleaseRecord> VoteAsync(Account checker, string actor, long requestId, IReadOnlyDictionary<string, FileReview> decisions, CancellationToken cancellationToken)
     {
-        await FindForCheckerAsync(checker, requestId, cancellationToken);
+        var current = await FindForCheckerAsync(checker, requestId, cancellationToken);
+        RequireReleasableWithSuppression(current, decisions);
         var at = clock.GetUtcNow();
         var after = await Guard(() => Releases.ChangeAsync(requestId, actor, at, record =>
         {
@@ -106,7 +107,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
                 Audit(actor, AuditActions.ReleaseVoted, requestId, record, new
                 {
                     version = request.Version,
-                    files = decisions.ToDictionary(d => d.Key, d => new { decision = d.Value.Decision.ToString().ToLowerInvariant(), comment = d.Value.Comment }),
+                    files = decisions.ToDictionary(d => d.Key, d => new { decision = DecisionName(d.Value.Decision), comment = d.Value.Comment }),
                 }),
             };
             if (request.State is ReleaseState.Approved or ReleaseState.Rejected or ReleaseState.Returned)
@@ -114,7 +115,8 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
                 {
                     version = request.Version,
                     outcome = request.State.ToString().ToLowerInvariant(),
-                    files = request.Outcome.ToDictionary(o => o.Key, o => o.Value.ToString().ToLowerInvariant()),
+                    files = request.Outcome.ToDictionary(o => o.Key, o => DecisionName(o.Value)),
+                    disagreed = request.Files.Where(f => request.AllVotes.Where(v => v.Version == request.Version).Select(v => v.Files[f].Decision).Distinct().Count() > 1),
                 }));
             return new ReleaseChange(audit);
         }, cancellationToken));
@@ -122,27 +124,31 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
     }
 
     /// <summary>
-    /// Publishes an approved request's approved files after reading each back from the store and checking its SHA-256.
-    /// A file that does not verify stops the publication (the request stays approved, the failure is audited and logged).
-    /// Run on approval and, after a crash between approval and publication, by the check worker.
+    /// Publishes an approved request's approved files: each file approved as it is after reading it back from the store and
+    /// checking its SHA-256; each file approved with suppression as the host's own table made from its verdict (stored
+    /// in the content store). Anything that does not verify or cannot be made stops the publication (the request stays
+    /// approved, the failure is audited and logged). Run on approval and, after a crash between approval and publication,
+    /// by the check worker.
     /// </summary>
     public async Task<ReleaseRecord> PublishAsync(long requestId, CancellationToken cancellationToken)
     {
         var record = await Releases.FindAsync(requestId, cancellationToken) ?? throw new ReleaseRefusedException($"Release request {requestId} does not exist.");
         if (record.Request.State != ReleaseState.Approved) return record;
-        var approved = record.CurrentFiles.Where(f => record.Request.ApprovedFiles.Contains(f.Name)).ToList();
-        foreach (var file in approved)
+        var outputs = new List<PublishedOutput>();
+        foreach (var file in record.CurrentFiles.Where(f => record.Request.ApprovedFiles.Contains(f.Name)))
         {
             try
             {
-                await using var content = await store.OpenReadAsync(file.Sha256, cancellationToken);
-                await content.CopyToAsync(Stream.Null, cancellationToken);   // reading to the end verifies the hash
+                outputs.Add(record.Request.Outcome[file.Name] == FileDecision.ApproveWithSuppression
+                    ? await StoreSuppressedTableAsync(file, cancellationToken)
+                    : await VerifiedAsSubmittedAsync(file, cancellationToken));
             }
-            catch (Exception e) when (e is ContentTamperedException or IOException)
+            catch (Exception e) when (e is ContentTamperedException or IOException or InvalidOperationException)
             {
-                logger.LogError(e, "Release request {RequestId}: {File} did not verify; not published", requestId, file.Name);
+                var error = e is InvalidOperationException ? e.Message : "content does not match its SHA-256";
+                logger.LogError(e, "Release request {RequestId}: {File} could not be published: {Error}", requestId, file.Name, error);
                 await new Data.Audit.AuditLog(database.DataSource).AppendAsync(
-                    Audit("system", AuditActions.ReleasePublishFailed, requestId, record, new { file = file.Name, sha256 = file.Sha256, error = "content does not match its SHA-256" }), cancellationToken);
+                    Audit("system", AuditActions.ReleasePublishFailed, requestId, record, new { file = file.Name, sha256 = file.Sha256, error }), cancellationToken);
                 return record;
             }
         }
@@ -155,9 +161,25 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
             return new ReleaseChange([Audit("system", AuditActions.ReleasePublished, requestId, current, new
             {
                 version = current.Request.Version,
-                files = approved.Select(f => new { name = f.Name, sha256 = f.Sha256 }),
-            })]) { RecordPublication = true };
+                files = outputs.Select(o => new { name = o.Name, sha256 = o.Sha256, form = o.Form == OutputForm.SuppressedByHost ? "suppressed_by_host" : "as_submitted" }),
+            })]) { Publication = outputs };
         }, cancellationToken));
+    }
+
+    private async Task<PublishedOutput> VerifiedAsSubmittedAsync(ReleaseFile file, CancellationToken cancellationToken)
+    {
+        await using (var content = await store.OpenReadAsync(file.Sha256, cancellationToken))
+            await content.CopyToAsync(Stream.Null, cancellationToken);   // reading to the end verifies the hash
+        return new PublishedOutput(file.Name, file.Sha256, file.SizeBytes, file.MediaType, OutputForm.AsSubmitted);
+    }
+
+    private async Task<PublishedOutput> StoreSuppressedTableAsync(ReleaseFile file, CancellationToken cancellationToken)
+    {
+        var table = StoredVerdict.TableOf(file) ?? throw new InvalidOperationException($"{file.Name} has no recomputed table to release with suppression.");
+        var bytes = SuppressedTable.ToCsv(table);
+        using var content = new MemoryStream(bytes, writable: false);
+        var stored = await store.PutAsync(content, bytes.Length, cancellationToken);
+        return new PublishedOutput(file.Name, stored.Sha256, stored.Size, "text/csv", OutputForm.SuppressedByHost);
     }
 
     /// <summary>Staff take a publication off the presentation. It is kept, with who revoked it, when and why.</summary>
@@ -209,6 +231,32 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
         // The same answer for another team's request as for none: a team learns nothing about others' requests.
         if (record is null || record.Request.TeamId != team.TeamId) throw new ReleaseRefusedException($"Release request {requestId} does not exist.");
     }
+
+    /// <summary>
+    /// "Approve with suppression" only where the host can make a protected table: the file's verdict must allow it, and a
+    /// table protected together with other files of the request (linked cells) must not go out with those files approved
+    /// as they are, or their unsuppressed cells would give the suppressed ones away by subtraction.
+    /// </summary>
+    private static void RequireReleasableWithSuppression(ReleaseRecord record, IReadOnlyDictionary<string, FileReview> decisions)
+    {
+        foreach (var (name, review) in decisions.Where(d => d.Value.Decision == FileDecision.ApproveWithSuppression))
+        {
+            var file = record.CurrentFiles.FirstOrDefault(f => f.Name == name);
+            if (file is null) continue;   // the state machine names unknown files
+            var table = StoredVerdict.TableOf(file);
+            if (SuppressedTable.RefusalFor(table) is { } refusal)
+                throw new ReleaseRefusedException($"{name} cannot be approved with suppression: {refusal}.");
+            var linkedApprovedAsIs = table!.Suppression!.LinkedWith
+                .Where(other => decisions.TryGetValue(other, out var d) && d.Decision == FileDecision.Approve).ToList();
+            if (linkedApprovedAsIs.Count > 0)
+                throw new ReleaseRefusedException($"{name} is protected together with {string.Join(", ", linkedApprovedAsIs)}: "
+                    + "approve those with suppression too, or return or reject them.");
+        }
+    }
+
+    /// <summary>A decision as the audit trail spells it.</summary>
+    private static string DecisionName(FileDecision decision) =>
+        decision == FileDecision.ApproveWithSuppression ? "approve_with_suppression" : decision.ToString().ToLowerInvariant();
 
     private static AccountTeam RequireMember(Account member) =>
         member is { Team: { } team, Disabled: false } ? team : throw new ReleaseRefusedException("Only members of a team submit release requests.");

@@ -98,7 +98,9 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
         w.Releases.ChangeAsync(id, "system", at, record =>
         {
             record.Request.Publish(at);
-            return new ReleaseChange([Entry("system", AuditActions.ReleasePublished, id, record.Request.TeamId)]) { RecordPublication = true };
+            var outputs = record.CurrentFiles.Where(f => record.Request.ApprovedFiles.Contains(f.Name))
+                .Select(f => new PublishedOutput(f.Name, f.Sha256, f.SizeBytes, f.MediaType, OutputForm.AsSubmitted)).ToList();
+            return new ReleaseChange([Entry("system", AuditActions.ReleasePublished, id, record.Request.TeamId)]) { Publication = outputs };
         }, Ct);
 
     private static Task<ReleaseRecord> RevokeAsync(World w, long id, DateTimeOffset at, string reason) =>
@@ -337,17 +339,20 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
 
         var published = await PublishAsync(w, id, T0.AddMinutes(4));
         Assert.Equal(ReleaseState.Published, published.Request.State);
-        Assert.Equal(new Publication(1, T0.AddMinutes(4), "system", null, null, null), published.Publication);
+        Assert.Equal(new Publication(1, T0.AddMinutes(4), "system", null, null, null, []), published.Publication! with { Outputs = [] });
+        Assert.Equal([new PublishedOutput("income.csv", Sha('a'), 120, "text/csv", OutputForm.AsSubmitted), new PublishedOutput("plot.png", Sha('b'), 4000, "image/png", OutputForm.AsSubmitted)],
+            published.Publication.Outputs);
         Assert.Equal([id], (await w.Releases.ListPublishedAsync(w.EventId, Ct)).Select(r => r.Request.Id));
 
         var revoked = await RevokeAsync(w, id, T0.AddMinutes(5), "a cell of 3 after all");
         Assert.Equal(ReleaseState.Published, revoked.Request.State);
-        Assert.Equal(new Publication(1, T0.AddMinutes(4), "system", T0.AddMinutes(5), "staff:anna", "a cell of 3 after all"), revoked.Publication);
+        Assert.Equal(new Publication(1, T0.AddMinutes(4), "system", T0.AddMinutes(5), "staff:anna", "a cell of 3 after all", []), revoked.Publication! with { Outputs = [] });
+        Assert.Equal(published.Publication.Outputs, revoked.Publication.Outputs);   // a revocation keeps the record of what was released
         Assert.Empty(await w.Releases.ListPublishedAsync(w.EventId, Ct));
 
         var auditBefore = await AuditActionsAsync(w, id);
         await Assert.ThrowsAsync<InvalidTransitionException>(() => RevokeAsync(w, id, T0.AddMinutes(6), "again"));
-        Assert.Equal(revoked.Publication, (await FindAsync(w, id)).Publication);
+        Assert.Equal(revoked.Publication with { Outputs = [] }, (await FindAsync(w, id)).Publication! with { Outputs = [] });
         Assert.Equal(auditBefore, await AuditActionsAsync(w, id));
     }
 

@@ -134,10 +134,15 @@ public sealed class ReleaseRequestTests
     [InlineData("AR", "AA", ReleaseState.Returned, "")]                  // any returned file returns the request
     [InlineData("JJ", "JA", ReleaseState.Rejected, "")]                  // every file rejected: rejected
     [InlineData("RJ", "JA", ReleaseState.Rejected, "")]                  // reject beats return on the same file
+    [InlineData("SA", "AA", ReleaseState.Approved, "income.csv,plot.png")] // with suppression beats approve, and is approved
+    [InlineData("SA", "RA", ReleaseState.Returned, "")]                  // return beats approve with suppression
     public void Per_file_votes_of_two_checkers_combine_strictest_first(string first, string second, ReleaseState expected, string approved)
     {
         var request = InReview(votes: 2);
-        static FileDecision D(char c) => c switch { 'A' => FileDecision.Approve, 'R' => FileDecision.Return, _ => FileDecision.Reject };
+        static FileDecision D(char c) => c switch
+        {
+            'A' => FileDecision.Approve, 'S' => FileDecision.ApproveWithSuppression, 'R' => FileDecision.Return, _ => FileDecision.Reject,
+        };
         Dictionary<string, FileReview> Votes(string code) => new()
         {
             ["income.csv"] = new FileReview(D(code[0]), "because"),
@@ -149,6 +154,7 @@ public sealed class ReleaseRequestTests
 
         Assert.Equal(expected, request.State);
         Assert.Equal(approved, string.Join(",", request.ApprovedFiles));
+        if (first[0] == 'S' && expected == ReleaseState.Approved) Assert.Equal(FileDecision.ApproveWithSuppression, request.Outcome["income.csv"]);
     }
 
     [Fact]

@@ -77,9 +77,10 @@ public sealed class ReleaseWorkflowTests(PostgresFixture postgres) : IAsyncLifet
     }
 
     /// <summary>A submitted request, marked checked (as the check worker does) and opened for review by Chris.</summary>
-    private async Task<long> InReviewAsync()
+    private async Task<long> InReviewAsync() => await OpenedForReviewAsync(await SubmittedAsync());
+
+    private async Task<long> OpenedForReviewAsync(long id)
     {
-        var id = await SubmittedAsync();
         await _releases.ChangeAsync(id, "system", DateTimeOffset.UtcNow, record =>
         {
             record.Request.MarkChecked(DateTimeOffset.UtcNow);
@@ -282,5 +283,62 @@ public sealed class ReleaseWorkflowTests(PostgresFixture postgres) : IAsyncLifet
 
         Assert.All(results, r => Assert.Equal(ReleaseState.Published, r.Request.State));
         Assert.Single(await AuditActionsAsync(id), a => a == AuditActions.ReleasePublished);
+    }
+
+    /// <summary>A request in review whose table carries the hand-built verdict (noord 3 primary, zuid 12 secondary).</summary>
+    private async Task<long> InReviewWithVerdictAsync(Disclosure.Verdicts.FileVerdict table)
+    {
+        var id = await SubmittedAsync();
+        var json = Disclosure.Verdicts.VerdictJsonContext.Serialize(HandBuiltVerdicts.Document(table));
+        await _releases.RecordCheckAsync(id, 1, "income.csv", AutomatedCheck.Fail, "1 cell fails", json, null, DateTimeOffset.UtcNow,
+            new AuditEntry("system", AuditActions.ReleaseFileChecked, "release_request", id.ToString(CultureInfo.InvariantCulture), TeamId: _teamA.Id), Ct);
+        return await OpenedForReviewAsync(id);
+    }
+
+    [Fact]
+    public async Task A_table_approved_with_suppression_is_published_as_the_hosts_table_and_never_as_the_teams_file()
+    {
+        var id = await InReviewWithVerdictAsync(HandBuiltVerdicts.DistrictCounts());
+
+        var published = await _workflow.VoteAsync(_chris, "checker:chris", id, Decisions(FileDecision.ApproveWithSuppression, FileDecision.Approve), Ct);
+
+        Assert.Equal(ReleaseState.Published, published.Request.State);
+        var outputs = published.Publication!.Outputs.ToDictionary(o => o.Name);
+        Assert.Equal(OutputForm.SuppressedByHost, outputs["income.csv"].Form);
+        Assert.Equal("district,count,suppressed\nnoord,,x\nzuid,,x\noost,25,\nTotal,40,\n",
+            Encoding.UTF8.GetString(await _store.ReadAllBytesAsync(outputs["income.csv"].Sha256, Ct)));
+        Assert.NotEqual(published.CurrentFiles.Single(f => f.Name == "income.csv").Sha256, outputs["income.csv"].Sha256);
+        Assert.Equal((OutputForm.AsSubmitted, published.CurrentFiles.Single(f => f.Name == "plot.png").Sha256), (outputs["plot.png"].Form, outputs["plot.png"].Sha256));
+    }
+
+    [Fact]
+    public async Task Approve_with_suppression_is_refused_for_a_file_the_host_cannot_protect_and_nothing_is_recorded()
+    {
+        var unprotected = await InReviewWithVerdictAsync(HandBuiltVerdicts.DistrictCounts(Disclosure.Verdicts.SuppressionOutcome.VerificationFailed));
+        var noTable = await InReviewWithVerdictAsync(HandBuiltVerdicts.DistrictCounts());
+
+        var refusedTable = await Assert.ThrowsAsync<ReleaseRefusedException>(() =>
+            _workflow.VoteAsync(_chris, "checker:chris", unprotected, Decisions(FileDecision.ApproveWithSuppression, FileDecision.Approve), Ct));
+        var refusedPlot = await Assert.ThrowsAsync<ReleaseRefusedException>(() =>
+            _workflow.VoteAsync(_chris, "checker:chris", noTable, Decisions(FileDecision.Approve, FileDecision.ApproveWithSuppression), Ct));
+
+        Assert.Equal("income.csv cannot be approved with suppression: secondary suppression did not protect it (verification found an under-protected cell).", refusedTable.Message);
+        Assert.Equal("plot.png cannot be approved with suppression: it is not a table the host recomputed.", refusedPlot.Message);
+        Assert.Empty((await FindAsync(unprotected)).Request.AllVotes);
+        Assert.Empty((await FindAsync(noTable)).Request.AllVotes);
+    }
+
+    [Fact]
+    public async Task A_table_protected_together_with_another_file_cannot_go_out_with_suppression_beside_that_file_as_it_is()
+    {
+        // The other file shares cells with this table: released as it is, its numbers would give the blank cells away.
+        var id = await InReviewWithVerdictAsync(HandBuiltVerdicts.DistrictCounts(linkedWith: ["plot.png"]));
+
+        var refused = await Assert.ThrowsAsync<ReleaseRefusedException>(() =>
+            _workflow.VoteAsync(_chris, "checker:chris", id, Decisions(FileDecision.ApproveWithSuppression, FileDecision.Approve), Ct));
+        var returned = await _workflow.VoteAsync(_chris, "checker:chris", id, Decisions(FileDecision.ApproveWithSuppression, FileDecision.Return), Ct);
+
+        Assert.Equal("income.csv is protected together with plot.png: approve those with suppression too, or return or reject them.", refused.Message);
+        Assert.Equal(ReleaseState.Returned, returned.Request.State);
     }
 }

@@ -29,8 +29,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow) : 
 
     public bool CanVote => !YouVoted && Record?.Request.State is ReleaseState.Checked or ReleaseState.InReview;
 
-    public static FileVerdict? TableOf(ReleaseFile file) =>
-        file.CheckVerdictJson is { } json && VerdictJsonContext.Deserialize(json) is { Files.Count: > 0 } verdict ? verdict.Files[0] : null;
+    public static FileVerdict? TableOf(ReleaseFile file) => StoredVerdict.TableOf(file);
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
@@ -63,9 +62,10 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow) : 
     private static FileDecision ParseDecision(string? value, string file) => value switch
     {
         "approve" => FileDecision.Approve,
+        "approve_with_suppression" => FileDecision.ApproveWithSuppression,
         "return" => FileDecision.Return,
         "reject" => FileDecision.Reject,
-        _ => throw new ReleaseRefusedException($"Choose approve, return or reject for {file}."),
+        _ => throw new ReleaseRefusedException($"Choose approve, approve with suppression, return or reject for {file}."),
     };
 
     private async Task<IActionResult> LoadAsync(Account checker, long id, CancellationToken cancellationToken)
