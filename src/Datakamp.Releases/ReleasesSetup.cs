@@ -22,6 +22,7 @@ public static class ReleasesSetup
         services.AddSingleton(IntakeLimits.Default);
         services.AddSingleton<CheckSignal>();
         services.AddSingleton<ReleaseWorkflow>();
+        services.AddSingleton<EventPresentation>();
         services.AddSingleton<RequestChecker>();
         services.AddSingleton<CheckWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<CheckWorker>());

@@ -48,6 +48,8 @@ public static class AccountsSetup
             options.Conventions.AuthorizeFolder("/Staff", StaffPolicy);
             options.Conventions.AuthorizeFolder("/Team", MemberPolicy);
             options.Conventions.AuthorizeFolder("/Checker", CheckerPolicy);
+            // Any signed-in account; the pages then admit the event's own people only (PresentationAudience).
+            options.Conventions.AuthorizeFolder("/Presentation");
         });
         return services;
     }

@@ -19,6 +19,10 @@ public static class CurrentAccount
     public static async Task<Account?> CheckerAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
         await FindAsync(user, database, cancellationToken) is { IsChecker: true, Disabled: false } account ? account : null;
 
+    /// <summary>The account when it is enabled, whatever its roles; null otherwise.</summary>
+    public static async Task<Account?> EnabledAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
+        await FindAsync(user, database, cancellationToken) is { Disabled: false } account ? account : null;
+
     private static async Task<Account?> FindAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
         user.AccountId() is { } id ? await new AccountRepository(database.DataSource).FindAsync(id, cancellationToken) : null;
 }

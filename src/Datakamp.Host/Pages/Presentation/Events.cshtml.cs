@@ -1,0 +1,19 @@
+using Datakamp.Data;
+using Datakamp.Domain.Events;
+using Datakamp.Host.Releases;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Datakamp.Host.Pages.Presentation;
+
+/// <summary>The presentations the signed-in person may see; straight to it when there is one.</summary>
+public sealed class EventsModel(Database database) : PageModel
+{
+    public IReadOnlyList<Event> Events { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Events = await PresentationAudience.EventsForAsync(User, database, cancellationToken);
+        return Events.Count == 1 ? Redirect($"/presentation/{Events[0].Slug.Value}") : Page();
+    }
+}
