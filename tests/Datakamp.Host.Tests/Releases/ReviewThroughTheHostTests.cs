@@ -74,22 +74,25 @@ public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, 
         Assert.Contains("denied", post.Headers.Location!.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 
-    internal static async Task<string> SubmitFlaggedTableAsync(DemoHost host)
-    {
-        using var noord = await host.SignedInAsync("noord1");
-        using (await DemoHost.PostFormAsync(noord, "/team?handler=Start", [], "/team")) { }
-        await host.RunPythonInSandboxAsync("noord", """
+    internal static Task<string> SubmitFlaggedTableAsync(DemoHost host) =>
+        SubmitFromSandboxAsync(host, """
             import pandas as pd, datakamp
             persons = pd.read_csv("/data/persons.csv", dtype=str)
             datakamp.crosstab(persons, dataset="persons", unit="person_id", rows="district", cols="sex", name="t", description="Persons by district and sex.")
-            """);
+            """, "Persons by district and sex", ["t.csv", "t.spec.yaml", "t.description.txt"]);
+
+    /// <summary>Noord starts its sandbox, runs <paramref name="python"/> in it, submits <paramref name="files"/> and waits for the check; the request's team page.</summary>
+    internal static async Task<string> SubmitFromSandboxAsync(DemoHost host, string python, string purpose, IReadOnlyList<string> files)
+    {
+        using var noord = await host.SignedInAsync("noord1");
+        using (await DemoHost.PostFormAsync(noord, "/team?handler=Start", [], "/team")) { }
+        await host.RunPythonInSandboxAsync("noord", python);
         var form = await noord.GetStringAsync("/team/submit", Ct);
         var fields = new List<KeyValuePair<string, string>>
         {
-            new("Purpose", "Persons by district and sex"), new("SubmissionKey", DemoHost.SubmissionKeyOf(form)),
-            new("Files", "t.csv"), new("Files", "t.spec.yaml"), new("Files", "t.description.txt"),
-            new("__RequestVerificationToken", DemoHost.FormToken(form)),
+            new("Purpose", purpose), new("SubmissionKey", DemoHost.SubmissionKeyOf(form)), new("__RequestVerificationToken", DemoHost.FormToken(form)),
         };
+        fields.AddRange(files.Select(f => KeyValuePair.Create("Files", f)));
         using var submitted = await noord.PostAsync("/team/submit", new FormUrlEncodedContent(fields), Ct);
         var location = submitted.Headers.Location!.ToString();
         for (var i = 0; i < 360 && (await noord.GetStringAsync(location, Ct)).Contains("the automated check is running", StringComparison.Ordinal); i++)
@@ -97,7 +100,7 @@ public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, 
         return location;
     }
 
-    private static async Task<HttpResponseMessage> VoteAsync(HttpClient checker, string page, string html, string decision, string comment)
+    internal static async Task<HttpResponseMessage> VoteAsync(HttpClient checker, string page, string html, string decision, string comment)
     {
         var fields = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", DemoHost.FormToken(html)) };
         foreach (var file in new[] { "t.csv", "t.spec.yaml", "t.description.txt" })
@@ -108,7 +111,7 @@ public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, 
         return await checker.PostAsync($"{page}?handler=Vote", new FormUrlEncodedContent(fields), Ct);
     }
 
-    private static async Task<HttpClient> SignedInNewCheckerOfNoordAsync(DemoHost host)
+    internal static async Task<HttpClient> SignedInNewCheckerOfNoordAsync(DemoHost host)
     {
         var database = host.Factory.Services.GetRequiredService<Database>();
         var events = new EventRepository(database.DataSource);
