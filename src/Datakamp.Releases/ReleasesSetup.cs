@@ -23,6 +23,7 @@ public static class ReleasesSetup
         services.AddSingleton<CheckSignal>();
         services.AddSingleton<ReleaseWorkflow>();
         services.AddSingleton<EventPresentation>();
+        services.AddSingleton<VerifiedContentReader>();
         services.AddSingleton<RequestChecker>();
         services.AddSingleton<CheckWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<CheckWorker>());

@@ -31,6 +31,18 @@ internal sealed partial class DemoHost : IAsyncDisposable
 
     public static Task<DemoHost> StartAsync(PostgresFixture postgres, DockerFixture docker) => StartAsync(postgres, docker, onLoopbackPort: false);
 
+    /// <summary>The demo host, for tests that run a team's sandbox: skipped (never on CI) when the sandbox image is not built.</summary>
+    public static async Task<DemoHost> StartWithSandboxImageAsync(PostgresFixture postgres, DockerFixture docker)
+    {
+        var host = await StartAsync(postgres, docker);
+        if (await docker.Engine.InspectImageAsync(Sandboxes.SandboxHarness.Image, CancellationToken.None) is null)
+        {
+            await host.DisposeAsync();
+            TestEnvironment.RequireOrSkip($"{Sandboxes.SandboxHarness.Image} is not built");
+        }
+        return host;
+    }
+
     /// <summary>The same demo host, listening on Kestrel at a free port on 127.0.0.1 only (<see cref="BaseUrl"/>), for browser tests.</summary>
     public static Task<DemoHost> StartOnLoopbackAsync(PostgresFixture postgres, DockerFixture docker) => StartAsync(postgres, docker, onLoopbackPort: true);
 

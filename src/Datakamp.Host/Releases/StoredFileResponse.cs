@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Datakamp.Data;
-using Datakamp.Domain.Audit;
-using Datakamp.Host.Accounts;
 using Datakamp.Host.Startup;
 using Datakamp.Releases;
 using Microsoft.Net.Http.Headers;
@@ -23,16 +19,13 @@ public static class StoredFileResponse
     /// </summary>
     public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox";
 
-    /// <summary>Whose file it is, for the audit entry when its content no longer matches its hash.</summary>
-    public sealed record AuditSubject(long EventId, long TeamId, long RequestId);
-
     /// <summary>
     /// The answer's Content-Type for a stored media type, or null for one the host does not serve. Text of every kind
     /// is plain text, so a browser never renders a team's markdown, CSV or JSON as a document.
     /// </summary>
     private static string? ContentTypeOf(string mediaType) => mediaType switch
     {
-        "image/png" or "image/svg+xml" or "application/pdf" => mediaType,
+        "image/png" or "image/svg+xml" or "application/pdf" or "application/zip" => mediaType,
         "text/plain" or "text/markdown" or "text/csv" or "application/json" or "application/yaml" => "text/plain; charset=utf-8",
         _ => null,
     };
@@ -42,26 +35,35 @@ public static class StoredFileResponse
     /// when it was served; false when it was not (its media type is not served, or its content does not verify), in
     /// which case a page in words was written instead and nothing of the file.
     /// </summary>
-    public static async Task<bool> WriteAsync(HttpContext context, ContentStore store, Database database,
-        string sha256, string name, string mediaType, bool inline, AuditSubject subject, CancellationToken cancellationToken)
+    public static async Task<bool> WriteAsync(HttpContext context, string sha256, string name, string mediaType, bool inline,
+        VerifiedContentReader.Subject subject, CancellationToken cancellationToken)
     {
-        // Names come from the outbox rules; a name outside them would be a fault of the caller, never sent in a header.
-        if (!OutboxNames.IsSafe(name)) throw new ArgumentException($"Not a safe file name: {OutboxNames.Display(name)}", nameof(name));
-        if (ContentTypeOf(mediaType) is not { } contentType)
+        if (ContentTypeOf(mediaType) is null)
         {
             await ErrorPages.WritePageAsync(context, StatusCodes.Status415UnsupportedMediaType, "Not shown",
                 $"The host does not serve files of the kind {mediaType}.");
             return false;
         }
-
-        var bytes = await ReadVerifiedAsync(context, store, database, sha256, name, subject, cancellationToken);
+        var bytes = await context.RequestServices.GetRequiredService<VerifiedContentReader>().ReadAsync(sha256, name, subject, cancellationToken);
         if (bytes is null)
         {
-            await ErrorPages.WritePageAsync(context, StatusCodes.Status500InternalServerError, "File not served",
-                $"The stored file {name} no longer matches its recorded SHA-256, so it was not served. Staff have been told.");
+            await WriteNotServedAsync(context, $"The stored file {name} no longer matches its recorded SHA-256, so it was not served. Staff have been told.");
             return false;
         }
+        await WriteVerifiedAsync(context, bytes, name, mediaType, inline, cancellationToken);
+        return true;
+    }
 
+    /// <summary>The answer for content that did not verify: a page in words, nothing of the file.</summary>
+    public static Task WriteNotServedAsync(HttpContext context, string words) =>
+        ErrorPages.WritePageAsync(context, StatusCodes.Status500InternalServerError, "File not served", words);
+
+    /// <summary>Writes bytes that the caller has verified already (a presentation file, a bundle it made) with the same headers.</summary>
+    public static async Task WriteVerifiedAsync(HttpContext context, byte[] bytes, string name, string mediaType, bool inline, CancellationToken cancellationToken)
+    {
+        // Names come from the outbox rules; a name outside them would be a fault of the caller, never sent in a header.
+        if (!OutboxNames.IsSafe(name)) throw new ArgumentException($"Not a safe file name: {OutboxNames.Display(name)}", nameof(name));
+        var contentType = ContentTypeOf(mediaType) ?? throw new ArgumentException($"Not a media type the host serves: {mediaType}", nameof(mediaType));
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = contentType;
@@ -71,32 +73,5 @@ public static class StoredFileResponse
         response.Headers.ContentDisposition = new ContentDispositionHeaderValue(inline ? "inline" : "attachment") { FileName = name }.ToString();
         response.Headers.CacheControl = "no-store";   // a checker's view of an unreleased output stays off disk caches
         await response.Body.WriteAsync(bytes, cancellationToken);
-        return true;
-    }
-
-    /// <summary>
-    /// All bytes of a stored file, verified; null when the content is altered or gone, which is then reported to staff
-    /// (an audit entry and an error in the log). For pages that show a file's text themselves.
-    /// </summary>
-    internal static async Task<byte[]?> ReadVerifiedAsync(HttpContext context, ContentStore store, Database database,
-        string sha256, string name, AuditSubject subject, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await store.ReadAllBytesAsync(sha256, cancellationToken);
-        }
-        catch (Exception e) when (e is ContentTamperedException or FileNotFoundException)
-        {
-            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StoredFileResponse).FullName!);
-            logger.LogError(e, "Release request {RequestId}: stored {File} ({Sha256}) does not match its SHA-256; not served", subject.RequestId, name, sha256);
-            var details = JsonSerializer.Serialize(new
-            {
-                file = name, sha256, requested_by = context.User.AuditActor(),
-                error = e is FileNotFoundException ? "content is missing from the store" : "content does not match its SHA-256",
-            });
-            await new Data.Audit.AuditLog(database.DataSource).AppendAsync(new AuditEntry("system", AuditActions.ReleaseContentMismatch, "release_request",
-                subject.RequestId.ToString(System.Globalization.CultureInfo.InvariantCulture), subject.EventId, subject.TeamId, DetailsJson: details), cancellationToken);
-            return null;
-        }
     }
 }

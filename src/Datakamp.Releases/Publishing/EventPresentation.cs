@@ -6,7 +6,6 @@ using Datakamp.Data.Releases;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain.Audit;
 using Datakamp.Domain.Releases;
-using Microsoft.Extensions.Logging;
 
 namespace Datakamp.Releases;
 
@@ -16,7 +15,7 @@ namespace Datakamp.Releases;
 /// does not verify is never served: the caller gets <see cref="PublishedContentMismatchException"/>, and the mismatch is
 /// in the audit trail (<see cref="AuditActions.ReleaseContentMismatch"/>) and the log, for staff.
 /// </summary>
-public sealed class EventPresentation(Database database, ContentStore store, TimeProvider clock, ILogger<EventPresentation> logger)
+public sealed class EventPresentation(Database database, VerifiedContentReader reader, TimeProvider clock)
 {
     private ReleaseRepository Releases => new(database.DataSource);
 
@@ -39,21 +38,9 @@ public sealed class EventPresentation(Database database, ContentStore store, Tim
     }
 
     /// <summary>The verified bytes of a published file; throws <see cref="PublishedContentMismatchException"/> (reported) when they do not verify.</summary>
-    public async Task<byte[]> ReadVerifiedAsync(ReleaseRecord request, PublishedOutput output, string actor, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await store.ReadAllBytesAsync(output.Sha256, cancellationToken);
-        }
-        catch (Exception e) when (e is ContentTamperedException or IOException)
-        {
-            logger.LogError(e, "Release request {RequestId}: published {File} does not match its SHA-256; not served", request.Request.Id, output.Name);
-            await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.ReleaseContentMismatch, "release_request",
-                request.Request.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), request.EventId, request.Request.TeamId,
-                DetailsJson: JsonSerializer.Serialize(new { file = output.Name, sha256 = output.Sha256, served = false })), cancellationToken);
-            throw new PublishedContentMismatchException(output.Name, output.Sha256);
-        }
-    }
+    public async Task<byte[]> ReadVerifiedAsync(ReleaseRecord request, PublishedOutput output, string actor, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(output.Sha256, output.Name, new VerifiedContentReader.Subject(request.EventId, request.Request.TeamId, request.Request.Id, actor), cancellationToken)
+            ?? throw new PublishedContentMismatchException(output.Name, output.Sha256);
 
     /// <summary>
     /// A zip of the given teams' publications in force: every file under <c>team/request-N/name</c>, and manifest.json.

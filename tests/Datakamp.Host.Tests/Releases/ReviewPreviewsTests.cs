@@ -166,16 +166,7 @@ public sealed class ReviewPreviewsTests(PostgresFixture postgres, DockerFixture 
     private static Task<string> SubmitWithPngAsync(DemoHost host, string python, string purpose, IReadOnlyList<string> files) =>
         ReviewThroughTheHostTests.SubmitFromSandboxAsync(host, WritePng + "\n" + python, purpose, files);
 
-    private async Task<DemoHost> StartAsync()
-    {
-        var host = await DemoHost.StartAsync(postgres, docker);
-        if (await docker.Engine.InspectImageAsync(SandboxHarness.Image, Ct) is null)
-        {
-            await host.DisposeAsync();
-            TestEnvironment.RequireOrSkip($"{SandboxHarness.Image} is not built");
-        }
-        return host;
-    }
+    private Task<DemoHost> StartAsync() => DemoHost.StartWithSandboxImageAsync(postgres, docker);
 
     private static void AssertLockedDown(HttpResponseMessage response)
     {

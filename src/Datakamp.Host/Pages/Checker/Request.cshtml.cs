@@ -18,7 +18,7 @@ namespace Datakamp.Host.Pages.Checker;
 /// to the request's team is refused (403), on every route of this page. Figures are previewed as images (served by
 /// the File handler, verified and locked down by <see cref="StoredFileResponse"/>), texts as escaped text, PDFs as a link.
 /// </summary>
-public sealed class RequestModel(Database database, ReleaseWorkflow workflow, ContentStore store) : PageModel
+public sealed class RequestModel(Database database, ReleaseWorkflow workflow, VerifiedContentReader reader) : PageModel
 {
     /// <summary>How much of a text the page shows: the automated check limits texts to 100,000 bytes, CSV without a spec is not.</summary>
     public const int MaxPreviewCharacters = 100_000;
@@ -68,7 +68,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Co
                 $"{file.Name} is not shown: the automated check has not passed it as a figure without scripts, event handlers or outside references.");
             return new EmptyResult();
         }
-        await StoredFileResponse.WriteAsync(HttpContext, store, database, file.Sha256, file.Name, file.MediaType,
+        await StoredFileResponse.WriteAsync(HttpContext, file.Sha256, file.Name, file.MediaType,
             inline: file.MediaType != "application/pdf", AuditSubjectOf(Record), cancellationToken);
         return new EmptyResult();
     }
@@ -149,7 +149,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Co
         var texts = new Dictionary<string, TextPreview>(StringComparer.Ordinal);
         foreach (var file in record.CurrentFiles.Where(f => PreviewOf(f) == PreviewKind.Text))
         {
-            var bytes = await StoredFileResponse.ReadVerifiedAsync(HttpContext, store, database, file.Sha256, file.Name, AuditSubjectOf(record), cancellationToken);
+            var bytes = await reader.ReadAsync(file.Sha256, file.Name, AuditSubjectOf(record), cancellationToken);
             if (bytes is null)
             {
                 texts[file.Name] = new TextPreview(null, false);
@@ -164,5 +164,5 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Co
         return texts;
     }
 
-    private static StoredFileResponse.AuditSubject AuditSubjectOf(ReleaseRecord record) => new(record.EventId, record.Request.TeamId, record.Request.Id);
+    private VerifiedContentReader.Subject AuditSubjectOf(ReleaseRecord record) => new(record.EventId, record.Request.TeamId, record.Request.Id, User.AuditActor());
 }

@@ -26,12 +26,11 @@ public sealed class BundleModel(Database database, EventPresentation presentatio
         }
         catch (PublishedContentMismatchException e)
         {
-            await Startup.ErrorPages.WritePageAsync(HttpContext, StatusCodes.Status500InternalServerError, "Bundle not served",
-                $"The bundle was not made: {e.Message}");
+            await StoredFileResponse.WriteNotServedAsync(HttpContext, $"The bundle was not made: {e.Message}");
             return new EmptyResult();
         }
         var fileName = teamSlug is null ? $"datakamp-{Event.Slug.Value}.zip" : $"datakamp-{Event.Slug.Value}-{teamSlug}.zip";
-        await ReleasedFileResponse.WriteAsync(HttpContext, zip, fileName, "application/zip", attachment: true, cancellationToken);
+        await StoredFileResponse.WriteVerifiedAsync(HttpContext, zip, fileName, "application/zip", inline: false, cancellationToken);
         return new EmptyResult();
     }
 }

@@ -13,10 +13,11 @@ namespace Datakamp.Host.Pages.Presentation;
 /// </summary>
 public sealed class FileModel(Database database, EventPresentation presentation) : PresentationPage
 {
-    public async Task<IActionResult> OnGetAsync(string eventSlug, string teamSlug, long requestId, string name, bool download, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string eventSlug, string teamSlug, long requestId, string name, string? download, CancellationToken cancellationToken)
     {
         Event = await PresentationAudience.EventForAsync(User, database, eventSlug, cancellationToken);
         if (Event is null) return await NothingPublishedAsync();
+        var asDownload = download is not null;   // ?download=1 (any value)
         if (await presentation.FindOutputAsync(Event.Id, teamSlug, requestId, name, cancellationToken) is not var (request, output)) return await NothingPublishedAsync();
         byte[] bytes;
         try
@@ -25,11 +26,11 @@ public sealed class FileModel(Database database, EventPresentation presentation)
         }
         catch (PublishedContentMismatchException e)
         {
-            await Startup.ErrorPages.WritePageAsync(HttpContext, StatusCodes.Status500InternalServerError, "Not served", e.Message);
+            await StoredFileResponse.WriteNotServedAsync(HttpContext, e.Message);
             return new EmptyResult();
         }
-        if (download) await presentation.RecordDownloadAsync(request, output, User.AuditActor(), cancellationToken);
-        await ReleasedFileResponse.WriteAsync(HttpContext, bytes, output.Name, output.MediaType, attachment: download, cancellationToken);
+        if (asDownload) await presentation.RecordDownloadAsync(request, output, User.AuditActor(), cancellationToken);
+        await StoredFileResponse.WriteVerifiedAsync(HttpContext, bytes, output.Name, output.MediaType, inline: !asDownload && output.MediaType != "application/pdf", cancellationToken);
         return new EmptyResult();
     }
 }
