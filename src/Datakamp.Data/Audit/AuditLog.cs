@@ -81,6 +81,21 @@ public sealed class AuditLog(NpgsqlDataSource dataSource)
         return rows.Select(row => row.ToRecord()).ToList();
     }
 
+    /// <summary>
+    /// The newest <paramref name="limit"/> events with any of <paramref name="actions"/>, newest first: for a page that
+    /// lists one kind of event from the whole trail (staff's integrity alerts, say).
+    /// </summary>
+    public async Task<IReadOnlyList<AuditRecord>> ListByActionsAsync(IReadOnlyCollection<string> actions, int limit, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT seq, at, actor, action, subject_type, subject_id, event_id, team_id, dataset_id, details, prev_hash, hash
+            FROM audit_events WHERE action = ANY(@actions) ORDER BY seq DESC LIMIT @limit
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(sql, new { actions = actions.ToArray(), limit }, cancellationToken: cancellationToken));
+        return rows.Select(row => row.ToRecord()).ToList();
+    }
+
     /// <summary>Recomputes the whole chain in order, streaming, and reports every break by sequence number.</summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
     {

@@ -195,8 +195,27 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
             SELECT p.request_id FROM release_publications p JOIN release_requests r ON r.id = p.request_id JOIN teams t ON t.id = r.team_id
             WHERE t.event_id = @eventId AND p.revoked_at IS NULL ORDER BY p.published_at, p.request_id
             """;
+        return await LoadEachAsync(sql, new { eventId }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every publication, in force or revoked (a revocation stays in the history), of one event or of all when
+    /// <paramref name="eventId"/> is null; newest publication first, with their requests.
+    /// </summary>
+    public async Task<IReadOnlyList<ReleaseRecord>> ListPublicationsAsync(long? eventId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT p.request_id FROM release_publications p JOIN release_requests r ON r.id = p.request_id JOIN teams t ON t.id = r.team_id
+            WHERE (@eventId::bigint IS NULL OR t.event_id = @eventId) ORDER BY p.published_at DESC, p.request_id DESC
+            """;
+        return await LoadEachAsync(sql, new { eventId }, cancellationToken);
+    }
+
+    /// <summary>The requests whose ids <paramref name="idsSql"/> selects, loaded whole, in the order it gives.</summary>
+    private async Task<IReadOnlyList<ReleaseRecord>> LoadEachAsync(string idsSql, object parameters, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var ids = (await connection.QueryAsync<long>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken))).ToList();
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(idsSql, parameters, cancellationToken: cancellationToken))).ToList();
         var records = new List<ReleaseRecord>();
         foreach (var id in ids) records.Add((await LoadAsync(connection, null, id, forUpdate: false, cancellationToken))!);
         return records;

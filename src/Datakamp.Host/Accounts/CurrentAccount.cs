@@ -23,6 +23,10 @@ public static class CurrentAccount
     public static async Task<Account?> EnabledAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
         await FindAsync(user, database, cancellationToken) is { Disabled: false } account ? account : null;
 
+    /// <summary>The account when it is enabled staff; null otherwise.</summary>
+    public static async Task<Account?> StaffAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
+        await FindAsync(user, database, cancellationToken) is { IsStaff: true, Disabled: false } account ? account : null;
+
     private static async Task<Account?> FindAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
         user.AccountId() is { } id ? await new AccountRepository(database.DataSource).FindAsync(id, cancellationToken) : null;
 }

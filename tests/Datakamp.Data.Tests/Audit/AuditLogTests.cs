@@ -147,6 +147,29 @@ public sealed class AuditLogTests(PostgresFixture postgres)
         Assert.Equal([3, 2, 1], (await log.QueryAsync(new AuditQuery(), Ct)).Select(r => r.Seq));
     }
 
+    [Fact]
+    public async Task Events_of_some_actions_are_listed_newest_first_up_to_the_limit()
+    {
+        await using var db = await MigratedDatabaseAsync();
+        var log = new AuditLog(db);
+        AuditEntry Alert(string action, string file) =>
+            new("system", action, "release_request", "12", EventId: 1, TeamId: 3, DetailsJson: $$"""{"file":"{{file}}","sha256":"{{new string('a', 64)}}"}""");
+        await log.AppendAsync(Grant(1), Ct);
+        await log.AppendAsync(Alert(AuditActions.ReleasePublishFailed, "t.csv"), Ct);
+        await log.AppendAsync(new AuditEntry("team:noord/piet", AuditActions.SignIn, "account", "piet", EventId: 1, TeamId: 1), Ct);
+        await log.AppendAsync(Alert(AuditActions.ReleaseContentMismatch, "plot.png"), Ct);
+        await log.AppendAsync(Alert(AuditActions.ReleasePublishFailed, "notes.txt"), Ct);
+        string[] alerts = [AuditActions.ReleasePublishFailed, AuditActions.ReleaseContentMismatch];
+
+        var all = await log.ListByActionsAsync(alerts, 10, Ct);
+        var newestTwo = await log.ListByActionsAsync(alerts, 2, Ct);
+
+        Assert.Equal([5L, 4L, 2L], all.Select(r => r.Seq));
+        Assert.Equal("""{"file":"plot.png","sha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}""", all[1].Entry.DetailsJson);
+        Assert.Equal([5L, 4L], newestTwo.Select(r => r.Seq));
+        Assert.Empty(await log.ListByActionsAsync([AuditActions.PublicationRevoked], 10, Ct));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("[1,2]")]

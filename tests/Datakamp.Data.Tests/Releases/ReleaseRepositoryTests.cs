@@ -357,6 +357,27 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Publications_are_listed_in_force_and_revoked_newest_first_per_event_or_of_all_events()
+    {
+        await using var w = await WorldAsync();
+        var inForce = await ApprovedAsync(w);
+        await PublishAsync(w, inForce, T0.AddMinutes(4));
+        var revoked = await ApprovedAsync(w);
+        await PublishAsync(w, revoked, T0.AddMinutes(6));
+        await RevokeAsync(w, revoked, T0.AddMinutes(7), "a cell of 3 after all");
+        var otherEvent = await new EventRepository(w.Db).CreateEventAsync(Slug.Parse("other", "event"), "Other", new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 2), Ct);
+
+        var listed = await w.Releases.ListPublicationsAsync(w.EventId, Ct);
+
+        Assert.Equal([revoked, inForce], listed.Select(r => r.Request.Id));
+        Assert.Equal(new Publication(1, T0.AddMinutes(6), "system", T0.AddMinutes(7), "staff:anna", "a cell of 3 after all", []), listed[0].Publication! with { Outputs = [] });
+        Assert.False(listed[1].Publication!.IsRevoked);
+        Assert.Equal([revoked, inForce], (await w.Releases.ListPublicationsAsync(null, Ct)).Select(r => r.Request.Id));
+        Assert.Empty(await w.Releases.ListPublicationsAsync(otherEvent.Id, Ct));
+        Assert.Equal([inForce], (await w.Releases.ListPublishedAsync(w.EventId, Ct)).Select(r => r.Request.Id));
+    }
+
+    [Fact]
     public async Task Every_change_writes_its_audit_event_and_the_trail_stays_intact()
     {
         await using var w = await WorldAsync();
