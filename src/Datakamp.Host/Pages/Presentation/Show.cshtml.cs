@@ -21,7 +21,9 @@ public sealed class ShowModel(Database database, EventPresentation presentation)
         var teams = await presentation.TeamsAsync(Event.Id, cancellationToken);
         if (position < 1 || position > teams.Count) return await NothingPublishedAsync();
         (Team, Position, Count) = (teams[position - 1], position, teams.Count);
-        Outputs = await PresentedOutputView.ForTeamAsync(presentation, Event.Slug.Value, Team, User.AuditActor(), cancellationToken);
+        // On the screen: what the team found. The table specs (technical, for the checks) stay on the team's page and in the bundle.
+        Outputs = (await PresentedOutputView.ForTeamAsync(presentation, Event.Slug.Value, Team, User.AuditActor(), cancellationToken))
+            .Where(o => !o.Output.Name.EndsWith(".spec.yaml", StringComparison.Ordinal)).ToList();
         return Page();
     }
 }
