@@ -150,6 +150,8 @@ public sealed class PresentationThroughTheHostTests(PostgresFixture postgres, Do
             Assert.Contains("There is no publication in force here: it was never published, or staff have revoked it.", await answer.Content.ReadAsStringAsync(Ct));
         }
         Assert.Contains("Nothing is published yet.", await zuid.GetStringAsync("/presentation/demo", Ct));
+        using var noord = await host.SignedInAsync("noord1");
+        Assert.Contains("Reason: A cell of the table identifies a person.", WebUtility.HtmlDecode(await noord.GetStringAsync(location, Ct)));   // the team is told why
     }
 
     [Fact]
