@@ -244,6 +244,9 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
             var file = record.CurrentFiles.FirstOrDefault(f => f.Name == name);
             if (file is null) continue;   // the state machine names unknown files
             var table = StoredVerdict.TableOf(file);
+            // A spec carries its table's verdict too, but what goes out with suppression is the table, under the table's name.
+            if (table is not null && table.File != name)
+                throw new ReleaseRefusedException($"{name} cannot be approved with suppression: it describes {table.File}; approve that table with suppression.");
             if (SuppressedTable.RefusalFor(table) is { } refusal)
                 throw new ReleaseRefusedException($"{name} cannot be approved with suppression: {refusal}.");
             var linkedApprovedAsIs = table!.Suppression!.LinkedWith

@@ -341,4 +341,21 @@ public sealed class ReleaseWorkflowTests(PostgresFixture postgres) : IAsyncLifet
         Assert.Equal("income.csv is protected together with plot.png: approve those with suppression too, or return or reject them.", refused.Message);
         Assert.Equal(ReleaseState.Returned, returned.Request.State);
     }
+
+    [Fact]
+    public async Task A_file_that_only_carries_a_tables_verdict_is_not_approved_with_suppression_in_the_tables_place()
+    {
+        // As a spec file does: the automated check stores the table's verdict with it too.
+        var id = await SubmittedAsync();
+        var json = Disclosure.Verdicts.VerdictJsonContext.Serialize(HandBuiltVerdicts.Document(HandBuiltVerdicts.DistrictCounts()));
+        foreach (var file in new[] { "income.csv", "plot.png" })
+            await _releases.RecordCheckAsync(id, 1, file, AutomatedCheck.Fail, "1 cell fails", json, null, DateTimeOffset.UtcNow,
+                new AuditEntry("system", AuditActions.ReleaseFileChecked, "release_request", id.ToString(CultureInfo.InvariantCulture), TeamId: _teamA.Id), Ct);
+        await OpenedForReviewAsync(id);
+
+        var refused = await Assert.ThrowsAsync<ReleaseRefusedException>(() =>
+            _workflow.VoteAsync(_chris, "checker:chris", id, Decisions(FileDecision.ApproveWithSuppression, FileDecision.ApproveWithSuppression), Ct));
+
+        Assert.Equal("plot.png cannot be approved with suppression: it describes income.csv; approve that table with suppression.", refused.Message);
+    }
 }

@@ -44,6 +44,15 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Ve
 
     public static FileVerdict? TableOf(ReleaseFile file) => StoredVerdict.TableOf(file);
 
+    /// <summary>
+    /// The grid to draw under a file: a table's own verdict; under a spec only when its table file is not in the request
+    /// (a spec and its CSV carry the same verdict, and one grid per table is enough).
+    /// </summary>
+    public FileVerdict? GridOf(ReleaseFile file) =>
+        TableOf(file) is { } table && (!file.Name.EndsWith(".spec.yaml", StringComparison.Ordinal) || Record!.CurrentFiles.All(f => f.Name != table.File))
+            ? table
+            : null;
+
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
         var checker = await CurrentAccount.CheckerAsync(User, database, cancellationToken);
