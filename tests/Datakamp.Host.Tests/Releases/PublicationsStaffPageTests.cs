@@ -146,38 +146,11 @@ public sealed class PublicationsStaffPageTests(PostgresFixture postgres, DockerF
     /// A request of team Noord with one text file, put into the host's store and recorded as the submit would, checked by
     /// the host's own check worker, and approved by both demo checkers through the workflow: the host publishes it.
     /// </summary>
-    private static async Task<long> PublishedNoteAsync(DemoHost host)
-    {
-        var services = host.Factory.Services;
-        var noord1 = await AccountAsync(host, "noord1");
-        var team = noord1.Team!;
-        var bytes = Encoding.UTF8.GetBytes(Note);
-        var stored = await services.GetRequiredService<ContentStore>().PutAsync(new MemoryStream(bytes), bytes.Length, Ct);
-        const string actor = "team:demo/noord/noord1";
-        var release = new NewRelease(team.TeamId, noord1.Id, actor, "Income note", Guid.NewGuid(), [new NewReleaseFile("note.txt", stored.Sha256, stored.Size, "text/plain")]);
-        var releases = new ReleaseRepository(DatabaseOf(host).DataSource);
-        var (id, _) = await releases.SubmitAsync(release, DateTimeOffset.UtcNow,
-            newId => new AuditEntry(actor, AuditActions.ReleaseSubmitted, "release_request", newId.ToString(CultureInfo.InvariantCulture), team.EventId, team.TeamId), Ct);
-        services.GetRequiredService<CheckSignal>().Wake();
-        for (var i = 0; i < 300 && (await releases.FindAsync(id, Ct))!.Request.State == ReleaseState.Submitted; i++) await Task.Delay(100, Ct);
-
-        var workflow = services.GetRequiredService<ReleaseWorkflow>();
-        ReleaseRecord? after = null;
-        foreach (var name in new[] { "chris", "dana" })
-        {
-            var checker = await AccountAsync(host, name);
-            await workflow.OpenForReviewAsync(checker, $"user:{name}", id, Ct);
-            after = await workflow.VoteAsync(checker, $"user:{name}", id,
-                new Dictionary<string, FileReview> { ["note.txt"] = new(FileDecision.Approve, "A mean over all districts: safe.") }, Ct);
-        }
-        Assert.Equal(ReleaseState.Published, after!.Request.State);
-        return id;
-    }
+    private static Task<long> PublishedNoteAsync(DemoHost host) => PublishedRequests.NoteAsync(host, Note);
 
     private static string ShaOf(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static Database DatabaseOf(DemoHost host) => host.Factory.Services.GetRequiredService<Database>();
+    private static Database DatabaseOf(DemoHost host) => PublishedRequests.DatabaseOf(host);
 
-    private static async Task<Account> AccountAsync(DemoHost host, string username) =>
-        (await new AccountRepository(DatabaseOf(host).DataSource).FindForSignInAsync(username, Ct))!.Account;
+    private static Task<Account> AccountAsync(DemoHost host, string username) => PublishedRequests.AccountAsync(host, username);
 }
