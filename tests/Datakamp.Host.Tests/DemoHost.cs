@@ -91,13 +91,36 @@ internal sealed partial class DemoHost : IAsyncDisposable
         ? new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = BaseUrl }
         : Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = BaseUrl });
 
-    /// <summary>A client signed in through the real sign-in form (antiforgery token and all).</summary>
-    public async Task<HttpClient> SignedInAsync(string username)
+    /// <summary>
+    /// A client signed in through the real sign-in form (antiforgery token and all). A team member has then accepted the
+    /// event's confidentiality declaration through its page too, as they must before using their team's sandbox,
+    /// unless <paramref name="acceptDeclaration"/> is false (for tests of the declaration itself).
+    /// </summary>
+    public async Task<HttpClient> SignedInAsync(string username, bool acceptDeclaration = true)
     {
         var client = NewClient();
         using var response = await PostFormAsync(client, "/signin", new() { ["username"] = username, ["password"] = PasswordOf(username) });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        if (acceptDeclaration) await AcceptDeclarationAsync(client);
         return client;
+    }
+
+    /// <summary>
+    /// Accepts the declaration in force through the real /declaration form when the signed-in account has one to
+    /// accept; does nothing for an account that is not a team member, or that accepted it already.
+    /// </summary>
+    public static async Task AcceptDeclarationAsync(HttpClient client)
+    {
+        using var page = await client.GetAsync("/declaration");
+        if (page.StatusCode != HttpStatusCode.OK) return;   // not a team member: redirected to /denied
+        var html = await page.Content.ReadAsStringAsync();
+        var form = DeclarationForm().Match(html);
+        if (!form.Success) return;                            // accepted already, or the event has no declaration
+        using var accepted = await client.PostAsync("/declaration", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Version"] = form.Groups[1].Value, ["Sha256"] = form.Groups[2].Value, ["Accept"] = "true", ["__RequestVerificationToken"] = FormToken(html),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
     }
 
     /// <summary>GETs the form page for its antiforgery token, then POSTs the fields with it.</summary>
@@ -128,6 +151,9 @@ internal sealed partial class DemoHost : IAsyncDisposable
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("name=\"Version\" value=\"(\\d+)\">\\s*<input type=\"hidden\" name=\"Sha256\" value=\"([0-9a-f]{64})\"")]
+    private static partial Regex DeclarationForm();
 
     [GeneratedRegex("name=\"SubmissionKey\" value=\"([0-9a-f-]{36})\"")]
     private static partial Regex SubmissionKey();

@@ -30,10 +30,12 @@ internal sealed partial class FormClient : IDisposable
 
     public HttpClient Http => _http;
 
+    /// <summary>Signs in through the form; a team member then accepts the event's declaration through its page, as they must.</summary>
     public async Task SignInAsync(string username, string password)
     {
         using var response = await PostFormAsync("/signin", new() { ["username"] = username, ["password"] = password });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await DemoHost.AcceptDeclarationAsync(_http);
     }
 
     /// <summary>The antiforgery token of the form on <paramref name="page"/>.</summary>

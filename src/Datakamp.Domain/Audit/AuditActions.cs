@@ -19,6 +19,10 @@ public static class AuditActions
     public const string AccountCreated = "account.created";
     public const string SetPasswordLinkIssued = "account.set_password_link_issued";
     public const string PasswordSet = "account.password_set";
+    /// <summary>Staff published a new version of an event's confidentiality declaration (details: version, sha256).</summary>
+    public const string DeclarationPublished = "declaration.published";
+    /// <summary>A team member accepted the version in force of their event's declaration (details: version, sha256).</summary>
+    public const string DeclarationAccepted = "declaration.accepted";
     public const string SandboxStarted = "sandbox.started";
     public const string SandboxStopped = "sandbox.stopped";
     public const string ReleaseSubmitted = "release.submitted";

@@ -16,6 +16,7 @@ public static class AccountsSetup
     {
         services.AddSingleton<SignInService>();
         services.AddSingleton<SetPasswordLinks>();
+        services.AddSingleton<IDeclarationGate, DeclarationGate>();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
             options.Cookie.Name = ".Datakamp.Auth";
@@ -47,6 +48,8 @@ public static class AccountsSetup
         {
             options.Conventions.AuthorizeFolder("/Staff", StaffPolicy);
             options.Conventions.AuthorizeFolder("/Team", MemberPolicy);
+            // A member uses nothing of their team before accepting the event's confidentiality declaration.
+            options.Conventions.AddFolderApplicationModelConvention("/Team", model => model.Filters.Add(new DeclarationPageFilter()));
             options.Conventions.AuthorizeFolder("/Checker", CheckerPolicy);
             // Any signed-in account; the pages then admit the event's own people only (PresentationAudience).
             options.Conventions.AuthorizeFolder("/Presentation");

@@ -23,12 +23,14 @@ internal static class AdminCommand
                datakamp admin register-dataset --event E --name N --file PATH --unit COLUMN --policy NAME [--description TEXT]
                datakamp admin grant --event E --dataset N --team T --purpose TEXT
                datakamp admin set-checkers --event E --count 1|2
+               datakamp admin set-declaration --event E --file PATH
+               datakamp admin show-declaration --event E
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var actor = $"admin-cli:{Environment.UserName}";
-        if (args.Length > 0 && args[0] is "register-dataset" or "grant" or "set-checkers")
+        if (args.Length > 0 && args[0] is "register-dataset" or "grant" or "set-checkers" or "set-declaration" or "show-declaration")
         {
             var (verbOptions, verbSettings) = DatasetCommands.Split(args[1..]);
             var verbConfiguration = CommandConfiguration.Build([.. verbSettings]);
@@ -36,6 +38,8 @@ internal static class AdminCommand
             {
                 "grant" => await DatasetCommands.GrantAsync(verbOptions, verbConfiguration, actor),
                 "set-checkers" => await EventCommands.SetCheckersAsync(verbOptions, verbConfiguration, actor),
+                "set-declaration" => await DeclarationCommands.SetAsync(verbOptions, verbConfiguration, actor),
+                "show-declaration" => await DeclarationCommands.ShowAsync(verbOptions, verbConfiguration),
                 _ => await DatasetCommands.RegisterAsync(verbOptions, verbConfiguration, actor),
             };
         }

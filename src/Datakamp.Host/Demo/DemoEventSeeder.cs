@@ -15,7 +15,7 @@ namespace Datakamp.Host.Demo;
 
 /// <summary>
 /// With <c>Demo:Seed</c> on, creates a demo event with two teams and synthetic persons microdata
-/// granted to both, unless the demo event exists already (a restart keeps what is there).
+/// granted to both, and version 1 of its confidentiality declaration, unless the demo event exists already (a restart keeps what is there).
 /// </summary>
 public sealed class DemoEventSeeder(
     IOptions<DemoOptions> demoOptions, IOptions<StorageOptions> storageOptions, Database database, ILogger<DemoEventSeeder> logger) : IHostedService
@@ -65,6 +65,8 @@ public sealed class DemoEventSeeder(
             await audit.AppendAsync(new AuditEntry(Actor, AuditActions.DatasetGranted, "dataset", dataset.Name, demo.Id, team.Id, dataset.Id,
                 JsonSerializer.Serialize(new Dictionary<string, string> { ["purpose"] = purpose })), cancellationToken);
         }
+        // Version 1 of the declaration, so that the demo shows what a real event asks of its members before any data.
+        await new DeclarationRepository(database.DataSource).PublishAsync(demo.Id, DemoDeclaration.Text, Actor, DateTimeOffset.UtcNow, cancellationToken);
         var accountsFile = await CreateDemoAccountsAsync(teams, audit, cancellationToken);
         // Two independent output checkers review every request of the demo (blind until both voted), as a real event may ask.
         await events.SetReleaseCheckersAsync(demo.Id, 2, cancellationToken);

@@ -1,3 +1,4 @@
+using Datakamp.Host.Accounts;
 using Datakamp.Host.Startup;
 using System.Net;
 using System.Text.Encodings.Web;
@@ -15,6 +16,7 @@ namespace Datakamp.Host.Ide;
 /// <list type="bullet">
 /// <item>Only members of the team get through (<see cref="IdeAccess"/>); everyone else gets 404,
 ///   which does not even confirm that the team exists.</item>
+/// <item>A member who has not accepted the event's confidentiality declaration is refused (<see cref="DeclarationGate"/>).</item>
 /// <item>State-changing requests and WebSocket handshakes must carry this host's own Origin:
 ///   Jupyter checks Host but not Origin, so another site could otherwise drive a member's kernel.</item>
 /// <item>The host's cookies are not forwarded; the team's Jupyter token is added by the proxy.</item>
@@ -41,7 +43,7 @@ public static class IdeProxy
     public static void MapIdeProxy(this IEndpointRouteBuilder app) =>
         app.Map("/ide/{eventSlug}/{team}/{**rest}", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, IHttpForwarder forwarder, IdeActivity activity, [Microsoft.AspNetCore.Mvc.FromServices] IdeProblems problems, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, IHttpForwarder forwarder, IdeActivity activity, [Microsoft.AspNetCore.Mvc.FromServices] IdeProblems problems, IDeclarationGate declaration, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(IdeProxy));
         if (!IdeAccess.MayOpen(context.User, eventSlug, team))
@@ -52,6 +54,12 @@ public static class IdeProxy
                 return;
             }
             await ErrorPages.WritePageAsync(context, StatusCodes.Status404NotFound, "Not found", "There is no session here for you.");
+            return;
+        }
+        // Every request, not only the first: the IDE is where the microdata is, and a new version must hold it back at once.
+        if (await declaration.DueAsync(context.User, context.RequestAborted) is not null)
+        {
+            await DeclarationGate.WriteRefusalAsync(context);
             return;
         }
         if (!OriginIsAcceptable(context))

@@ -40,7 +40,7 @@ public sealed class AdminCommandTests(PostgresFixture postgres, DockerFixture do
         Assert.Equal((0, "event demo: one output checker reviews each release request"), (oneChecker.Exit, oneChecker.Output));
         Assert.Equal((64, "datakamp: --count must be 1 or 2 (got '3'): one checker, or two who review blind"), (threeCheckers.Exit, threeCheckers.Error));
         Assert.Equal(0, verify.Exit);
-        Assert.StartsWith("audit trail intact: 17 events", verify.Output);   // 12 from the seed, then register, grant, account, link, checkers
+        Assert.StartsWith("audit trail intact: 18 events", verify.Output);   // 13 from the seed, then register, grant, account, link, checkers
     }
 
     [Theory]
@@ -60,7 +60,8 @@ public sealed class AdminCommandTests(PostgresFixture postgres, DockerFixture do
         Assert.Equal($"datakamp: {expectedError ?? $"--policy 'no-such-policy': there is no {Path.Combine(TestEnvironment.RepositoryRoot, "policies")}/no-such-policy.yaml"}", result.Error);
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    /// <summary>Runs the real executable with <paramref name="args"/> and waits for it: exit code, standard output (log lines left out), standard error.</summary>
+    internal static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
     {
         await using var process = HostProcess.Start(args);
         var exit = await process.WaitForExitAsync(ExitWithin);

@@ -19,7 +19,7 @@ public sealed class AuditVerifyCommandTests(PostgresFixture postgres, DockerFixt
         // While the host owns the embedded cluster, the command connects to the running server.
         var (intactExit, intactOutput) = await RunVerifyAsync(state);
         Assert.Equal(0, intactExit);
-        Assert.StartsWith("audit trail intact: 12 events; head 12 ", intactOutput.Single());
+        Assert.StartsWith("audit trail intact: 13 events; head 13 ", intactOutput.Single());
 
         await using (var connection = new NpgsqlConnection(state.ConnectionStringFor(host)))
         {
@@ -33,7 +33,7 @@ public sealed class AuditVerifyCommandTests(PostgresFixture postgres, DockerFixt
 
         var (brokenExit, brokenOutput) = await RunVerifyAsync(state);
         Assert.Equal(1, brokenExit);
-        Assert.Equal(["audit trail BROKEN: 1 problems in 12 events", "  event 5 (dataset.granted by staff:nobody) was changed after it was written"], brokenOutput);
+        Assert.Equal(["audit trail BROKEN: 1 problems in 13 events", "  event 5 (dataset.granted by staff:nobody) was changed after it was written"], brokenOutput);
 
         // With the host stopped, the command starts the embedded cluster itself and stops it again.
         Assert.Equal(0, await host.StopAsync());

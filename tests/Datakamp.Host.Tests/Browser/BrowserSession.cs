@@ -12,12 +12,20 @@ internal sealed class BrowserSession(IBrowserContext context, IPage page, DemoHo
 {
     public IPage Page { get; } = page;
 
-    /// <summary>Signs in through the real form as a demo account, with the seeder's password, and waits until the browser has left /signin.</summary>
+    /// <summary>
+    /// Signs in through the real form as a demo account, with the seeder's password, and waits until the browser has left
+    /// /signin. A team member is sent to the confidentiality declaration first: they tick the box and accept it, as a
+    /// person would, and land where they were going.
+    /// </summary>
     public async Task SignInAsync(string username)
     {
         var response = await SubmitSignInAsync(username, host.PasswordOf(username));
         Assert.True(response.Status == 302, $"sign-in as {username} answered {response.Status}, not a redirect");
         await Expect(Page).Not.ToHaveURLAsync(new Uri(host.BaseUrl, "/signin").ToString());
+        if (new Uri(Page.Url).AbsolutePath != "/declaration") return;
+        await Page.GetByLabel("I have read this declaration and I accept it.").CheckAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Accept the declaration" }).ClickAsync();
+        await Expect(Page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/declaration"));
     }
 
     /// <summary>

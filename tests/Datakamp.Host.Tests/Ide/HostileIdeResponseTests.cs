@@ -42,6 +42,7 @@ public sealed class HostileIdeResponseTests(PostgresFixture postgres, DockerFixt
         using var browser = Browser();
         using var signedIn = await DemoHost.PostFormAsync(browser, "/signin", new() { ["username"] = "noord1", ["password"] = Host.PasswordOf("noord1") });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        await DemoHost.AcceptDeclarationAsync(browser);
     }
 
     /// <summary>Answers every request, and every WebSocket handshake, with what a hostile team would like the browser to keep.</summary>

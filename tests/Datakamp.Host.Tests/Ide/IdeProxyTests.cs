@@ -4,6 +4,8 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Datakamp.Domain.Events;
+using Datakamp.Host.Accounts;
 using Datakamp.Host.Ide;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -29,6 +31,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
     private WebApplication? _jupyter;
     private WebApplication? _proxy;
     private int _jupyterRequests;
+    private readonly SettableDeclarationGate _declaration = new();
 
     private string ProxyUrl => _proxy!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
     private string SocketPath => Path.Combine(_folder, "nb.sock");
@@ -49,6 +52,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         builder.Services.AddSingleton<IdeConnections>();
         builder.Services.AddSingleton(new IdeActivity(TimeProvider.System));
         builder.Services.AddSingleton(new IdeProblems(TimeProvider.System));
+        builder.Services.AddSingleton<IDeclarationGate>(_declaration);
         _proxy = builder.Build();
         _proxy.UseWebSockets();
         _proxy.UseAuthentication();
@@ -216,6 +220,19 @@ public sealed class IdeProxyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_who_has_not_accepted_the_declaration_is_refused_and_the_ide_sees_nothing()
+    {
+        _declaration.Due = new Declaration(1, 2, "I keep the microdata confidential.", Declaration.HashOf("I keep the microdata confidential."), DateTimeOffset.UtcNow, "staff:anna");
+        using var client = ClientAs("noord");
+
+        using var response = await client.GetAsync("/ide/demo/noord/api/echo", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("confidentiality declaration at /declaration", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, _jupyterRequests);
+    }
+
+    [Fact]
     public async Task A_team_whose_sandbox_is_not_running_gets_503_with_an_explanation()
     {
         _sessions.Remove("noord");
@@ -256,6 +273,14 @@ public sealed class IdeProxyTests : IAsyncLifetime
         if (_proxy is not null) await _proxy.DisposeAsync();
         if (_jupyter is not null) await _jupyter.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>Nothing due, unless a test sets a declaration that the member has not accepted.</summary>
+    private sealed class SettableDeclarationGate : IDeclarationGate
+    {
+        public Declaration? Due { get; set; }
+
+        public Task<Declaration?> DueAsync(ClaimsPrincipal user, CancellationToken cancellationToken) => Task.FromResult(Due);
     }
 
     private sealed class SessionDirectory(Dictionary<string, IdeSession> sessions) : IIdeSessionDirectory

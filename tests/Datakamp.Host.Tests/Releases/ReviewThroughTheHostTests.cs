@@ -124,6 +124,7 @@ public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, 
         var client = host.NewClient();
         using var signIn = await DemoHost.PostFormAsync(client, "/signin", new() { ["username"] = "nora", ["password"] = password });
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        await DemoHost.AcceptDeclarationAsync(client);
         return client;
     }
 

@@ -25,6 +25,7 @@ public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixtu
         var cookie = await SignInCookieAsync(host, "noord1");
         using var noord = NewClient(host);
         noord.DefaultRequestHeaders.Add("Cookie", cookie);
+        await DemoHost.AcceptDeclarationAsync(noord);
 
         var teamPage = await noord.GetAsync("/team", Ct);
         var started = await PostWithTokenAsync(noord, "/team?handler=Start", await teamPage.Content.ReadAsStringAsync(Ct), cookie, teamPage);

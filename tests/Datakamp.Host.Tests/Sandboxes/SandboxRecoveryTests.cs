@@ -135,6 +135,7 @@ public sealed class SandboxRecoveryTests(PostgresFixture postgres, DockerFixture
             var password = File.ReadLines(Path.Combine(state.Path, "demo", "accounts.txt")).Single(l => l.StartsWith($"{team}1 ")).Split("  ")[1];
             using var signIn = await DemoHost.PostFormAsync(client, "/signin", new() { ["username"] = $"{team}1", ["password"] = password });
             Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+            await DemoHost.AcceptDeclarationAsync(client);
             return _members[key] = client;
         }
 
