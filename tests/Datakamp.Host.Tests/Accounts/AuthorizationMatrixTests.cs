@@ -43,6 +43,8 @@ public sealed partial class AuthorizationMatrixTests(PostgresFixture postgres, D
         ["GET /set-password/{token}"] =                              "NNNNNN",   // an unknown link: not found, for everyone
         ["POST /set-password/{token}"] =                             "AAAAAA",
         ["GET /denied"] =                                            "DDDDDD",   // the access-denied page itself answers 403
+        ["GET /declaration"] =                                       "SAADAD",   // members only: staff and checkers sign none
+        ["POST /declaration"] =                                      "SAADAD",
         ["GET /team"] =                                              "SAADAD",
         ["POST /team Start"] =                                       "SAADAD",
         ["POST /team Restart"] =                                     "SAADAD",
