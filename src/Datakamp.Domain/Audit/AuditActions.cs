@@ -24,6 +24,10 @@ public static class AuditActions
     /// <summary>A team member accepted the version in force of their event's declaration (details: version, sha256).</summary>
     public const string DeclarationAccepted = "declaration.accepted";
     public const string SandboxStarted = "sandbox.started";
+    /// <summary>A person's first request to a team's IDE; details name the datasets the sandbox held then.</summary>
+    public const string IdeSessionOpened = "ide.session_opened";
+    /// <summary>The end of an IDE session: idle, the sandbox stopped or was replaced, or the host stopped (details say which).</summary>
+    public const string IdeSessionClosed = "ide.session_closed";
     public const string SandboxStopped = "sandbox.stopped";
     public const string ReleaseSubmitted = "release.submitted";
     public const string ReleaseResubmitted = "release.resubmitted";

@@ -43,7 +43,7 @@ public static class IdeProxy
     public static void MapIdeProxy(this IEndpointRouteBuilder app) =>
         app.Map("/ide/{eventSlug}/{team}/{**rest}", HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, IHttpForwarder forwarder, IdeActivity activity, [Microsoft.AspNetCore.Mvc.FromServices] IdeProblems problems, IDeclarationGate declaration, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, string eventSlug, string team, IIdeSessionDirectory sessions, IdeConnections connections, IHttpForwarder forwarder, IdeActivity activity, [Microsoft.AspNetCore.Mvc.FromServices] IdeProblems problems, IDeclarationGate declaration, IIdeSessionLog sessionLog, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(IdeProxy));
         if (!IdeAccess.MayOpen(context.User, eventSlug, team))
@@ -77,6 +77,7 @@ public static class IdeProxy
         }
 
         activity.Touch(eventSlug, team);
+        await sessionLog.SeenAsync(context.User, session, context.RequestAborted);
         var error = await forwarder.SendAsync(context, Destination, connections.For(session), Config, new IdeTransformer(session), context.RequestAborted);
         if (error == ForwarderError.None)
         {

@@ -41,7 +41,8 @@ public static class HomePage
                 page.Append("<tr><td>").Append(html.Encode(dataset.Name)).Append("</td><td>").Append(html.Encode(dataset.UnitColumn))
                     .Append("</td><td>").Append(html.Encode(dataset.Policy)).Append("</td><td><code>").Append(dataset.Sha256[..16]).Append("…</code></td></tr>");
             }
-            page.Append("</table>");
+            page.Append("</table><p><a href=\"/register/").Append(html.Encode(demo.Slug.Value))
+                .Append("\">Data-use register</a>: who used which data, for what purpose, and what was published.</p>");
         }
         page.Append("</body></html>");
         return Results.Content(page.ToString(), "text/html; charset=utf-8");

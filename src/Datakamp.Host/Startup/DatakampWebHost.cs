@@ -54,6 +54,9 @@ public static class DatakampWebHost
         services.AddHostedService(provider => provider.GetRequiredService<SandboxReconciler>());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IdeActivity>();
+        services.AddSingleton<IdeSessionAudit>();
+        services.AddSingleton<IIdeSessionLog>(provider => provider.GetRequiredService<IdeSessionAudit>());
+        services.AddHostedService(provider => provider.GetRequiredService<IdeSessionAudit>());
         services.AddSingleton<IdeProblems>();
         services.AddSingleton<SandboxIdleMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<SandboxIdleMonitor>());

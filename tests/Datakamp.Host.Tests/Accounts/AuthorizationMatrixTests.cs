@@ -64,6 +64,7 @@ public sealed partial class AuthorizationMatrixTests(PostgresFixture postgres, D
         ["POST /staff/sandboxes Stop"] =                             "SDDDDA",
         ["POST /staff/sandboxes Restart"] =                          "SDDDDA",
         ["POST /staff/sandboxes Reset"] =                            "SDDDDA",
+        ["GET /staff/datasets/{id:long?}"] =                         "SDDDDA",
         ["GET /staff/publications"] =                                "SDDDDA",
         ["POST /staff/publications Revoke"] =                        "SDDDDA",
         ["GET /presentation"] =                                      "SAAAAA",
@@ -72,11 +73,13 @@ public sealed partial class AuthorizationMatrixTests(PostgresFixture postgres, D
         ["GET /presentation/{eventSlug}/teams/{teamSlug}/files/{requestId:long}/{name}"] = "SAAAAA",
         ["GET /presentation/{eventSlug}/show/{position:int}"] =      "SAAAAA",
         ["GET /presentation/{eventSlug}/bundle/{teamSlug?}"] =       "SAAAAA",
+        ["GET /register/{eventSlug}"] =                              "AAAAAA",   // the public data-use register
         ["ANY /ide/{eventSlug}/{team}/{**rest}"] =                   "SANNAN",
     };
 
     /// <summary>The concrete address for a route: demo event, team Noord, request #R, its file note.txt.</summary>
     private static string PathOf(string route, long request) => route
+        .Replace("{id:long?}", "1", StringComparison.Ordinal)
         .Replace("{id:long}", request.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
         .Replace("{requestId:long}", request.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
         .Replace("{eventSlug}", "demo", StringComparison.Ordinal)

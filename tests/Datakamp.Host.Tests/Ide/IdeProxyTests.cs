@@ -53,6 +53,7 @@ public sealed class IdeProxyTests : IAsyncLifetime
         builder.Services.AddSingleton(new IdeActivity(TimeProvider.System));
         builder.Services.AddSingleton(new IdeProblems(TimeProvider.System));
         builder.Services.AddSingleton<IDeclarationGate>(_declaration);
+        builder.Services.AddSingleton<IIdeSessionLog>(new UnrecordedIdeSessions());   // the session audit is tested with the real host
         _proxy = builder.Build();
         _proxy.UseWebSockets();
         _proxy.UseAuthentication();
@@ -301,5 +302,10 @@ public sealed class IdeProxyTests : IAsyncLifetime
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, $"member-of-{team}"), new Claim(IdeAccess.TeamClaim, IdeAccess.TeamClaimValue("demo", team))], "test");
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), "test")));
         }
+    }
+
+    private sealed class UnrecordedIdeSessions : IIdeSessionLog
+    {
+        public Task SeenAsync(System.Security.Claims.ClaimsPrincipal user, IdeSession session, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

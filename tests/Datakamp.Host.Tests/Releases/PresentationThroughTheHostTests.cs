@@ -175,7 +175,7 @@ public sealed class PresentationThroughTheHostTests(PostgresFixture postgres, Do
     }
 
     /// <summary>Both demo checkers decide every file through the workflow: t.csv as given, the other files approved.</summary>
-    private static async Task<ReleaseRecord> DecideThroughTheWorkflowAsync(DemoHost host, long id, FileDecision table)
+    internal static async Task<ReleaseRecord> DecideThroughTheWorkflowAsync(DemoHost host, long id, FileDecision table)
     {
         var workflow = host.Factory.Services.GetRequiredService<ReleaseWorkflow>();
         var accounts = new AccountRepository(Database(host).DataSource);
