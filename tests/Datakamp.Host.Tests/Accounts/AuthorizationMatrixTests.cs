@@ -66,6 +66,9 @@ public sealed partial class AuthorizationMatrixTests(PostgresFixture postgres, D
         ["POST /staff/sandboxes Reset"] =                            "SDDDDA",
         ["GET /staff/publications"] =                                "SDDDDA",
         ["POST /staff/publications Revoke"] =                        "SDDDDA",
+        ["GET /staff/audit"] =                                       "SDDDDA",
+        ["GET /staff/audit Csv"] =                                   "SDDDDA",
+        ["GET /me/activity"] =                                       "SAAAAA",   // everyone signed in: their own activity
         ["GET /presentation"] =                                      "SAAAAA",
         ["GET /presentation/{eventSlug}"] =                          "SAAAAA",
         ["GET /presentation/{eventSlug}/teams/{teamSlug}"] =         "SAAAAA",
