@@ -53,6 +53,8 @@ public static class AccountsSetup
             options.Conventions.AuthorizeFolder("/Checker", CheckerPolicy);
             // Any signed-in account; the pages then admit the event's own people only (PresentationAudience).
             options.Conventions.AuthorizeFolder("/Presentation");
+            // Any signed-in account: a person's own pages (their activity); the pages then check the account is enabled.
+            options.Conventions.AuthorizeFolder("/Me");
         });
         return services;
     }

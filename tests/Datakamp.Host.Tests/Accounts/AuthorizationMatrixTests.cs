@@ -67,6 +67,9 @@ public sealed partial class AuthorizationMatrixTests(PostgresFixture postgres, D
         ["GET /staff/datasets/{id:long?}"] =                         "SDDDDA",
         ["GET /staff/publications"] =                                "SDDDDA",
         ["POST /staff/publications Revoke"] =                        "SDDDDA",
+        ["GET /staff/audit"] =                                       "SDDDDA",
+        ["GET /staff/audit Csv"] =                                   "SDDDDA",
+        ["GET /me/activity"] =                                       "SAAAAA",   // everyone signed in: their own activity
         ["GET /presentation"] =                                      "SAAAAA",
         ["GET /presentation/{eventSlug}"] =                          "SAAAAA",
         ["GET /presentation/{eventSlug}/teams/{teamSlug}"] =         "SAAAAA",
