@@ -16,6 +16,7 @@ public static class AccountsSetup
     {
         services.AddSingleton<SignInService>();
         services.AddSingleton<SetPasswordLinks>();
+        services.AddSingleton<Staff.StaffConsole>();
         services.AddSingleton<IDeclarationGate, DeclarationGate>();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {

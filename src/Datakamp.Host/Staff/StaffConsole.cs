@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Datakamp.Data;
+using Datakamp.Data.Audit;
+using Datakamp.Data.Repositories;
+using Datakamp.Domain;
+using Datakamp.Domain.Accounts;
+using Datakamp.Domain.Audit;
+using Datakamp.Domain.Events;
+using Datakamp.Host.Accounts;
+using Npgsql;
+
+namespace Datakamp.Host.Staff;
+
+/// <summary>
+/// What staff create on the web: events, teams and accounts. Every input is checked before anything is written, so a
+/// refusal (<see cref="StaffInputException"/>, naming the field) leaves nothing half-created; each creation is audited.
+/// </summary>
+public sealed class StaffConsole(Database database)
+{
+    public async Task<Event> CreateEventAsync(string slugText, string name, DateOnly? startsOn, DateOnly? endsOn, int checkers, string actor, CancellationToken cancellationToken)
+    {
+        var slug = SlugOf(slugText, "slug");
+        name = Required(name, "name", 200);
+        if (startsOn is null) throw new StaffInputException("startsOn", "Give the first day of the event.");
+        if (endsOn is null) throw new StaffInputException("endsOn", "Give the last day of the event.");
+        if (endsOn < startsOn) throw new StaffInputException("endsOn", "The last day is before the first day.");
+        if (checkers is not (1 or 2)) throw new StaffInputException("checkers", "One or two output checkers review each request.");
+        var events = new EventRepository(database.DataSource);
+        if (await events.FindEventAsync(slug, cancellationToken) is not null) throw new StaffInputException("slug", $"There is an event '{slug}' already.");
+        Event created;
+        try
+        {
+            created = await events.CreateEventAsync(slug, name, startsOn.Value, endsOn.Value, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new StaffInputException("slug", $"There is an event '{slug}' already.");
+        }
+        await events.SetReleaseCheckersAsync(created.Id, checkers, cancellationToken);
+        await AuditAsync(new AuditEntry(actor, AuditActions.EventCreated, "event", slug.Value, created.Id,
+            DetailsJson: JsonSerializer.Serialize(new { name, starts_on = startsOn, ends_on = endsOn, checkers })), cancellationToken);
+        return created;
+    }
+
+    /// <summary>A team of an event; its short name and its name are each unique within the event (case does not make a name new).</summary>
+    public async Task<Team> CreateTeamAsync(long eventId, string slugText, string name, string actor, CancellationToken cancellationToken)
+    {
+        var slug = SlugOf(slugText, "slug");
+        name = Required(name, "name", 200);
+        var events = new EventRepository(database.DataSource);
+        var teams = await events.ListTeamsAsync(eventId, cancellationToken);
+        if (teams.Any(t => t.Slug == slug)) throw new StaffInputException("slug", $"This event has a team '{slug}' already.");
+        if (teams.Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))) throw new StaffInputException("name", $"This event has a team named '{name}' already.");
+        Team created;
+        try
+        {
+            created = await events.CreateTeamAsync(eventId, slug, name, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new StaffInputException("slug", $"This event has a team '{slug}' already.");
+        }
+        await AuditAsync(new AuditEntry(actor, AuditActions.TeamCreated, "team", slug.Value, eventId, created.Id, DetailsJson: JsonSerializer.Serialize(new { name })), cancellationToken);
+        return created;
+    }
+
+    /// <summary>An account and its one-time set-password link (shown once: only its hash is kept).</summary>
+    public async Task<(Account Account, string Link)> CreateAccountAsync(string username, string name, bool staff, bool checker, long? teamId, string actor,
+        CancellationToken cancellationToken)
+    {
+        username = (username ?? "").Trim();
+        if (!System.Text.RegularExpressions.Regex.IsMatch(username, "^[a-z0-9][a-z0-9._-]{1,39}$"))
+            throw new StaffInputException("username", "Use 2-40 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.");
+        name = Required(name, "name", 200);
+        if (!staff && !checker && teamId is null) throw new StaffInputException("role", "An account needs a role: staff, output checker and/or member of a team.");
+        if (teamId is { } id && await new EventRepository(database.DataSource).FindTeamAsync(id, cancellationToken) is null)
+            throw new StaffInputException("team", "That team does not exist.");
+        var accounts = new AccountRepository(database.DataSource);
+        if (await accounts.FindForSignInAsync(username, cancellationToken) is not null) throw new StaffInputException("username", $"There is an account '{username}' already.");
+        Account account;
+        try
+        {
+            account = await accounts.CreateAsync(username, name, staff, checker, teamId, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new StaffInputException("username", $"There is an account '{username}' already.");
+        }
+        await AuditAsync(new AuditEntry(actor, AuditActions.AccountCreated, "account", account.Username, account.Team?.EventId, account.Team?.TeamId,
+            DetailsJson: JsonSerializer.Serialize(new { staff, checker, team = account.Team is { } t ? $"{t.EventSlug}/{t.TeamSlug}" : null })), cancellationToken);
+        var link = await new SetPasswordLinks(database).CreateAsync(account, actor, cancellationToken);
+        return (account, link);
+    }
+
+    private Task AuditAsync(AuditEntry entry, CancellationToken cancellationToken) => new AuditLog(database.DataSource).AppendAsync(entry, cancellationToken);
+
+    private static Slug SlugOf(string text, string field) =>
+        Slug.TryParse((text ?? "").Trim(), out var slug) ? slug
+        : throw new StaffInputException(field, "Use 1-40 lower-case letters, digits or '-', starting with a letter or digit (it appears in addresses).");
+
+    private static string Required(string? text, string field, int max)
+    {
+        var value = (text ?? "").Trim();
+        if (value.Length == 0) throw new StaffInputException(field, "This is required.");
+        if (value.Length > max) throw new StaffInputException(field, $"At most {max} characters.");
+        return value;
+    }
+}
