@@ -25,6 +25,11 @@ public static class AuditActions
     public const string DeclarationAccepted = "declaration.accepted";
     public const string SandboxStarted = "sandbox.started";
     public const string SandboxStopped = "sandbox.stopped";
+    /// <summary>
+    /// The manager replaced a sandbox's container on its own (workspace kept), e.g. details reason "data access changed"
+    /// with the datasets removed from and added to /data after a grant was revoked, ended or given.
+    /// </summary>
+    public const string SandboxRestarted = "sandbox.restarted";
     public const string ReleaseSubmitted = "release.submitted";
     public const string ReleaseResubmitted = "release.resubmitted";
     public const string ReleaseWithdrawn = "release.withdrawn";
