@@ -51,7 +51,7 @@ internal sealed class DatakampReleases : IAsyncDisposable
         await using (var file = File.OpenRead(personsCsv)) sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
         var persons = await datasets.RegisterAsync(new Dataset(0, demo.Id, DemoEventSeeder.DatasetName, "Synthetic persons", personsCsv, sha,
             new FileInfo(personsCsv).Length, SyntheticPersons.Columns, "person_id", "cbs-persons"), ct);
-        await datasets.GrantAsync(new DatasetGrant(persons.Id, team.Id, "benchmark", "staff:bench", DateTimeOffset.UtcNow), ct);
+        await datasets.GrantAsync(new DatasetGrant(persons.Id, team.Id, "benchmark", "staff:bench", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), ct);
 
         // Wired as ReleasesSetup.AddDatakampReleases wires them (singletons; the worker is a hosted service).
         var database = Database.OpenedOn(db);

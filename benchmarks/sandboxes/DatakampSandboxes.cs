@@ -52,7 +52,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         _method = inspectCacheMs > 0 ? $"Datakamp (what-if: inspect ≤ 1 per {inspectCacheMs} ms)" : "Datakamp";
         var database = Database.OpenedOn(db);
         _manager = new SandboxManager(_engine, database, _registry, _connections, Options.Create(options),
-            Options.Create(new StorageOptions { StateDirectory = stateDirectory }), NullLogger<SandboxManager>.Instance);
+            Options.Create(new StorageOptions { StateDirectory = stateDirectory }), TimeProvider.System, NullLogger<SandboxManager>.Instance);
         _proxy = proxy;
     }
 

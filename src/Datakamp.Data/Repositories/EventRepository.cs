@@ -92,6 +92,14 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
         return rows.Select(r => r.ToTeam()).ToList();
     }
 
+    /// <summary>The slugs of the events that have a team <paramref name="teamSlug"/>: to tell staff where the one they named is.</summary>
+    public async Task<IReadOnlyList<string>> ListEventsWithTeamAsync(Slug teamSlug, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT e.slug FROM events e JOIN teams t ON t.event_id = e.id WHERE t.slug = @slug ORDER BY e.slug";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(sql, new { slug = teamSlug.Value }, cancellationToken: cancellationToken))).ToList();
+    }
+
     // Rows as the database returns them; slugs were validated on the way in and are checked again on the way out.
     private sealed record EventRow(long Id, string Slug, string Name, DateOnly StartsOn, DateOnly EndsOn)
     {

@@ -10,13 +10,17 @@ public sealed class TransparencyQueries(NpgsqlDataSource dataSource)
 
     public async Task<DatasetAccess> DatasetAccessAsync(long datasetId, CancellationToken cancellationToken)
     {
-        // A start counts when the team held a grant of the dataset at that moment: the sandbox mounts what is granted.
+        // A start counts when the team held a grant of the dataset in force at that moment: the sandbox mounts what is
+        // granted. (A grant's last day is a date on the host's calendar; here it is compared with the UTC date.)
         const string startsSql = """
             SELECT a.at, a.actor, t.name AS team
             FROM audit_events a
             JOIN teams t ON t.id = a.team_id
-            WHERE a.action = 'sandbox.started'
-              AND EXISTS (SELECT 1 FROM dataset_grants g WHERE g.dataset_id = @datasetId AND g.team_id = a.team_id AND g.granted_at <= a.at)
+            WHERE a.action IN ('sandbox.started', 'sandbox.restarted')
+              AND EXISTS (SELECT 1 FROM dataset_grants g
+                          WHERE g.dataset_id = @datasetId AND g.team_id = a.team_id AND g.granted_at <= a.at
+                            AND (g.revoked_at IS NULL OR a.at < g.revoked_at)
+                            AND (g.ends_on IS NULL OR (a.at AT TIME ZONE 'UTC')::date <= g.ends_on))
             ORDER BY a.seq
             """;
         // An IDE session names the datasets its sandbox held when it opened; its close is the next close of the same session.

@@ -29,6 +29,11 @@ public static class AuditActions
     /// <summary>The end of an IDE session: idle, the sandbox stopped or was replaced, or the host stopped (details say which).</summary>
     public const string IdeSessionClosed = "ide.session_closed";
     public const string SandboxStopped = "sandbox.stopped";
+    /// <summary>
+    /// The manager replaced a sandbox's container on its own (workspace kept), e.g. details reason "data access changed"
+    /// with the datasets removed from and added to /data after a grant was revoked, ended or given.
+    /// </summary>
+    public const string SandboxRestarted = "sandbox.restarted";
     public const string ReleaseSubmitted = "release.submitted";
     public const string ReleaseResubmitted = "release.resubmitted";
     public const string ReleaseWithdrawn = "release.withdrawn";

@@ -21,7 +21,8 @@ internal static class AdminCommand
     private const string Usage = """
         usage: datakamp admin create-account --username U --name "Full Name" [--staff] [--checker] [--team EVENT/TEAM]
                datakamp admin register-dataset --event E --name N --file PATH --unit COLUMN --policy NAME [--description TEXT]
-               datakamp admin grant --event E --dataset N --team T --purpose TEXT
+               datakamp admin grant --event E --dataset N --team T --purpose TEXT [--until YYYY-MM-DD]
+               datakamp admin revoke-grant --event E --dataset N --team T --reason TEXT
                datakamp admin set-checkers --event E --count 1|2
                datakamp admin set-declaration --event E --file PATH
                datakamp admin show-declaration --event E
@@ -30,13 +31,14 @@ internal static class AdminCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var actor = $"admin-cli:{Environment.UserName}";
-        if (args.Length > 0 && args[0] is "register-dataset" or "grant" or "set-checkers" or "set-declaration" or "show-declaration")
+        if (args.Length > 0 && args[0] is "register-dataset" or "grant" or "revoke-grant" or "set-checkers" or "set-declaration" or "show-declaration")
         {
             var (verbOptions, verbSettings) = DatasetCommands.Split(args[1..]);
             var verbConfiguration = CommandConfiguration.Build([.. verbSettings]);
             return args[0] switch
             {
-                "grant" => await DatasetCommands.GrantAsync(verbOptions, verbConfiguration, actor),
+                "grant" => await GrantCommands.GrantAsync(verbOptions, verbConfiguration, actor),
+                "revoke-grant" => await GrantCommands.RevokeAsync(verbOptions, verbConfiguration, actor),
                 "set-checkers" => await EventCommands.SetCheckersAsync(verbOptions, verbConfiguration, actor),
                 "set-declaration" => await DeclarationCommands.SetAsync(verbOptions, verbConfiguration, actor),
                 "show-declaration" => await DeclarationCommands.ShowAsync(verbOptions, verbConfiguration),

@@ -9,15 +9,12 @@ using Datakamp.Domain;
 using Datakamp.Domain.Audit;
 using Datakamp.Domain.Datasets;
 using Datakamp.Host.Cli;
-using Npgsql;
 
 namespace Datakamp.Host.Admin;
 
 /// <summary>
-/// Staff verbs for microdata:
-/// <c>admin register-dataset --event E --name N --file PATH --unit COLUMN --policy NAME [--description TEXT]</c> and
-/// <c>admin grant --event E --dataset N --team T --purpose TEXT</c>. A grant says why a team may use the data: the
-/// question people whose data it is ask first.
+/// Staff verb for microdata: <c>admin register-dataset --event E --name N --file PATH --unit COLUMN --policy NAME [--description TEXT]</c>.
+/// Granting it to teams: <see cref="GrantCommands"/>.
 /// </summary>
 internal static class DatasetCommands
 {
@@ -52,36 +49,6 @@ internal static class DatasetCommands
         await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.DatasetRegistered, "dataset", name, dk.Id, DatasetId: dataset.Id,
             DetailsJson: JsonSerializer.Serialize(new Dictionary<string, string> { ["sha256"] = sha256, ["policy"] = policyName, ["file"] = file })), CancellationToken.None);
         Console.WriteLine($"registered dataset {name} of event {eventSlug}: {columns.Count} columns, unit {unit}, policy {policyName}, sha256 {sha256}");
-        return ExitCodes.Ok;
-    }
-
-    public static async Task<int> GrantAsync(IReadOnlyDictionary<string, string> options, CommandConfiguration configuration, string actor)
-    {
-        var eventSlug = Slug.Parse(Required(options, "event"), "--event");
-        var teamSlug = Slug.Parse(Required(options, "team"), "--team");
-        var datasetName = Required(options, "dataset");
-        var purpose = Required(options, "purpose");
-        if (purpose.Length > 1000) throw new UsageException("--purpose must be at most 1000 characters");
-
-        await using var database = await DatabaseForCommand.OpenAsync(configuration, CancellationToken.None);
-        var events = new EventRepository(database.DataSource);
-        var dk = await events.FindEventAsync(eventSlug, CancellationToken.None) ?? throw new UsageException($"there is no event '{eventSlug}'");
-        var team = (await events.ListTeamsAsync(dk.Id, CancellationToken.None)).FirstOrDefault(t => t.Slug == teamSlug)
-                   ?? throw new UsageException($"event '{eventSlug}' has no team '{teamSlug}'");
-        var datasets = new DatasetRepository(database.DataSource);
-        var dataset = (await datasets.ListAsync(dk.Id, CancellationToken.None)).FirstOrDefault(d => d.Name == datasetName)
-                      ?? throw new UsageException($"event '{eventSlug}' has no dataset '{datasetName}'");
-        try
-        {
-            await datasets.GrantAsync(new DatasetGrant(dataset.Id, team.Id, purpose, actor, DateTimeOffset.UtcNow), CancellationToken.None);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            return DatakampCommandLine.Fail($"team '{teamSlug}' has dataset '{datasetName}' already", ExitCodes.DataError);
-        }
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.DatasetGranted, "dataset", dataset.Name, dk.Id, team.Id, dataset.Id,
-            JsonSerializer.Serialize(new Dictionary<string, string> { ["purpose"] = purpose })), CancellationToken.None);
-        Console.WriteLine($"granted dataset {datasetName} to team {eventSlug}/{teamSlug}; a running sandbox gets it at its next reconciliation (its container is replaced, the workspace stays)");
         return ExitCodes.Ok;
     }
 

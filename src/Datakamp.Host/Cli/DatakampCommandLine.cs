@@ -27,7 +27,8 @@ public static class DatakampCommandLine
           admin       admin create-account --username U --name "Full Name" [--staff] [--checker] [--team EVENT/TEAM]:
                       create an account and print its one-time set-password link
                       admin register-dataset --event E --name N --file PATH --unit COLUMN --policy NAME
-                      admin grant --event E --dataset N --team T --purpose TEXT
+                      admin grant --event E --dataset N --team T --purpose TEXT [--until YYYY-MM-DD]
+                      admin revoke-grant --event E --dataset N --team T --reason TEXT
           version     print the version
           help        print this text
         """;

@@ -61,9 +61,9 @@ public sealed class DemoEventSeeder(
         foreach (var team in teams)
         {
             const string purpose = "Demo: who in which district needs debt assistance?";
-            await datasets.GrantAsync(new DatasetGrant(dataset.Id, team.Id, purpose, Actor, DateTimeOffset.UtcNow), cancellationToken);
+            var grant = await datasets.GrantAsync(new DatasetGrant(dataset.Id, team.Id, purpose, Actor, DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), cancellationToken);
             await audit.AppendAsync(new AuditEntry(Actor, AuditActions.DatasetGranted, "dataset", dataset.Name, demo.Id, team.Id, dataset.Id,
-                JsonSerializer.Serialize(new Dictionary<string, string> { ["purpose"] = purpose })), cancellationToken);
+                JsonSerializer.Serialize(new Dictionary<string, object?> { ["grant"] = grant!.Id, ["purpose"] = purpose, ["until"] = null })), cancellationToken);
         }
         // Version 1 of the declaration, so that the demo shows what a real event asks of its members before any data.
         await new DeclarationRepository(database.DataSource).PublishAsync(demo.Id, DemoDeclaration.Text, Actor, DateTimeOffset.UtcNow, cancellationToken);

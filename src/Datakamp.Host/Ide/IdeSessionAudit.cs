@@ -129,7 +129,7 @@ public sealed class IdeSessionAudit(Database database, IIdeSessionDirectory sand
         var found = await events.FindEventAsync(Slug.Parse(session.EventSlug, "event"), cancellationToken)
             ?? throw new InvalidOperationException($"the IDE session names event {session.EventSlug}, which does not exist");
         var team = (await events.ListTeamsAsync(found.Id, cancellationToken)).Single(t => t.Slug.Value == session.TeamSlug);
-        var datasets = (await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(team.Id, cancellationToken)).Select(d => d.Name).ToList();
+        var datasets = (await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(team.Id, Domain.Datasets.GrantCalendar.Today(time), cancellationToken)).Select(d => d.Name).ToList();
         return (found.Id, team.Id, datasets);
     }
 

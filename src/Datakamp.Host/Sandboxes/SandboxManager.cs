@@ -7,6 +7,7 @@ using Datakamp.Data.Audit;
 using Datakamp.Data.Repositories;
 using Datakamp.Docker;
 using Datakamp.Domain.Audit;
+using Datakamp.Domain.Datasets;
 using Datakamp.Domain.Sandboxes;
 using Datakamp.Host.Ide;
 using Datakamp.Host.Options;
@@ -28,10 +29,14 @@ public sealed class SandboxManager(
     IdeConnections ideConnections,
     IOptions<SandboxOptions> sandboxOptions,
     IOptions<StorageOptions> storageOptions,
+    TimeProvider clock,
     ILogger<SandboxManager> logger)
 {
     private readonly ConcurrentDictionary<long, SemaphoreSlim> _teamLocks = new();
     private string? _installation;
+
+    /// <summary>Who the audit trail names when the manager replaces a container on its own because the team's data access changed.</summary>
+    public const string DataAccessActor = "system:data-access";
 
     private SandboxOptions Options => sandboxOptions.Value;
     private SandboxRepository Sandboxes => new(database.DataSource);
@@ -129,9 +134,14 @@ public sealed class SandboxManager(
         if (current is not null && current.Config?.Labels?.GetValueOrDefault(SandboxSpecBuilder.SpecLabel) != spec.Labels![SandboxSpecBuilder.SpecLabel])
         {
             logger.LogInformation("Sandbox {Event}/{Team}: its plan changed (image, limits or grants); replacing the container, keeping the workspace", record.EventSlug, record.TeamSlug);
+            var dataChange = DataMountChange.Between(current, plan);
             ideSessions.Remove(record.EventSlug.Value, record.TeamSlug.Value);
             await engine.RemoveContainerAsync(record.ContainerName, force: true, removeVolumes: true, cancellationToken);
             current = null;
+            // Audited once the old container is gone: from here on the team no longer sees data it lost.
+            if (dataChange is not null)
+                await AuditAsync(DataAccessActor, AuditActions.SandboxRestarted, record,
+                    new { reason = "data access changed", removed = dataChange.Removed, added = dataChange.Added }, cancellationToken);
         }
 
         if (current is null)
@@ -257,7 +267,7 @@ public sealed class SandboxManager(
     private async Task<SandboxPlan> PlanAsync(SandboxRecord record, CancellationToken cancellationToken)
     {
         var settings = await new EventRepository(database.DataSource).GetSandboxSettingsAsync(record.EventId, cancellationToken);
-        var granted = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(record.TeamId, cancellationToken);
+        var granted = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(record.TeamId, GrantCalendar.Today(clock), cancellationToken);
         var memoryMb = settings.MemoryMb ?? Options.MemoryMb;
         return new SandboxPlan(
             await InstallationAsync(cancellationToken), record.EventSlug.Value, record.TeamSlug.Value, record.ContainerName,

@@ -107,7 +107,7 @@ public sealed class RequestChecker(Database database, ContentStore store, Checke
                 }
             }
 
-            var granted = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(record.Request.TeamId, cancellationToken);
+            var granted = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(record.Request.TeamId, GrantCalendar.Today(clock), cancellationToken);
             var specs = new List<(ReleaseFile File, TableSpec Spec, Dataset Dataset)>();
             foreach (var file in files.Where(f => f.Name.EndsWith(SpecSuffix, StringComparison.Ordinal) && paths.ContainsKey(f.Name)))
             {

@@ -50,7 +50,7 @@ public sealed class EventAndDatasetRepositoryTests(PostgresFixture postgres)
 
         var persons = await datasets.RegisterAsync(new Dataset(0, dk.Id, "persons", "synthetic", "/data/persons.csv", new string('a', 64), 1234,
             ["person_id", "income"], "person_id", "cbs-persons"), Ct);
-        await datasets.GrantAsync(new DatasetGrant(persons.Id, team.Id, "poverty by district", "staff:anna", DateTimeOffset.UtcNow), Ct);
+        await datasets.GrantAsync(new DatasetGrant(persons.Id, team.Id, "poverty by district", "staff:anna", DateTimeOffset.UtcNow), new DateOnly(2026, 1, 1), Ct);
 
         var listed = Assert.Single(await datasets.ListAsync(dk.Id, Ct));
         Assert.Equal(persons with { Columns = listed.Columns }, listed);

@@ -37,7 +37,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
         Database = database;
         Registry = new IdeSessionRegistry();
         Manager = new SandboxManager(engine, database, Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options),
-            Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = state.Path }), NullLogger<SandboxManager>.Instance);
+            Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = state.Path }), TimeProvider.System, NullLogger<SandboxManager>.Instance);
         Reconciler = new SandboxReconciler(Manager, database, engine, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<SandboxReconciler>.Instance);
     }
 
@@ -83,7 +83,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
         File.SetUnixFileMode(dataFile, (UnixFileMode)0b110_110_110);
         var datasets = new DatasetRepository(db);
         var persons = await datasets.RegisterAsync(new Dataset(0, dk.Id, "persons", "", dataFile, new string('a', 64), 30, personsCsv[..personsCsv.IndexOf('\n')].Split(','), "person_id", "cbs-persons"), CancellationToken.None);
-        await datasets.GrantAsync(new DatasetGrant(persons.Id, a.Id, "test", "staff:test", DateTimeOffset.UtcNow), CancellationToken.None);
+        await datasets.GrantAsync(new DatasetGrant(persons.Id, a.Id, "test", "staff:test", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), CancellationToken.None);
         var harness = new SandboxHarness(db, state, new DockerEngineClient(new DockerEngineOptions()), dk, a, b, dataFile);
         if (image == Image) return harness;
         try

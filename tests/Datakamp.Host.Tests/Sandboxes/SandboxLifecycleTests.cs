@@ -2,6 +2,7 @@ using Datakamp.Data;
 using Dapper;
 using Datakamp.Data.Repositories;
 using Datakamp.Docker;
+using Datakamp.Domain.Datasets;
 using Datakamp.Host.Sandboxes;
 using Datakamp.TestSupport;
 
@@ -63,7 +64,7 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
         var before = await harness.Manager.StartAsync(harness.TeamB.Id, "staff:test", Ct);
         await harness.ExecAsync(harness.TeamB, "sh", "-c", "echo mine > /workspace/notes.txt");
         var persons = (await new DatasetRepository(harness.Db).ListAsync(harness.Event.Id, Ct)).Single();
-        await new DatasetRepository(harness.Db).GrantAsync(new(persons.Id, harness.TeamB.Id, "now B too", "staff:test", DateTimeOffset.UtcNow), Ct);
+        await new DatasetRepository(harness.Db).GrantAsync(new(persons.Id, harness.TeamB.Id, "now B too", "staff:test", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), Ct);
 
         Assert.Equal(0, await harness.Reconciler.ReconcileOnceAsync(Ct));
 
@@ -163,7 +164,7 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
         var manager = new SandboxManager(deadEngine, harness.Database, harness.Registry, harness.Connections,
             Microsoft.Extensions.Options.Options.Create(harness.Options),
             Microsoft.Extensions.Options.Options.Create(new Datakamp.Host.Options.StorageOptions { StateDirectory = harness.State.Path }),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<SandboxManager>.Instance);
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SandboxManager>.Instance);
 
         var error = await Assert.ThrowsAsync<SandboxException>(() => manager.StartAsync(harness.TeamA.Id, "staff:test", Ct));
 

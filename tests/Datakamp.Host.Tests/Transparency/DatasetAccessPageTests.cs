@@ -30,10 +30,18 @@ public sealed partial class DatasetAccessPageTests(PostgresFixture postgres, Doc
         var demo = (await new EventRepository(database.DataSource).FindEventAsync(Domain.Slug.Parse("demo", "event"), Ct))!;
         var persons = (await new DatasetRepository(database.DataSource).ListAsync(demo.Id, Ct)).Single(d => d.Name == "persons");
         using var anna = await host.SignedInAsync("anna");
+        // Zuid's grant ends early: the page keeps it, with its start and its end.
+        var zuid = (await new EventRepository(database.DataSource).ListTeamsAsync(demo.Id, Ct)).Single(t => t.Slug.Value == "zuid");
+        var today = Domain.Datasets.GrantCalendar.Today(TimeProvider.System);
+        Assert.NotNull(await new DatasetRepository(database.DataSource).RevokeAsync(persons.Id, zuid.Id,
+            new Domain.Datasets.GrantRevocation(DateTimeOffset.UtcNow, "staff:anna", "The team's question is answered."), today, Ct));
 
         var page = WebUtility.HtmlDecode(await anna.GetStringAsync($"/staff/datasets/{persons.Id}", Ct));
 
-        Assert.Equal(["Team Noord", "Team Zuid"], RowsOf(page, "grants").Select(r => r[0]).Order());     // both demo teams hold a grant
+        var grants = RowsOf(page, "grants").OrderBy(r => r[0]).ToList();
+        Assert.Equal(["Team Noord", "Team Zuid"], grants.Select(r => r[0]));                              // both demo teams were granted it
+        Assert.Equal(("no end", ""), (grants[0][4], grants[0][5]));
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d by staff:anna: The team's question is answered\.$", grants[1][5]);
         var start = Assert.Single(RowsOf(page, "starts"));
         Assert.Equal(["Team Noord", "team:demo/noord/noord1"], start[1..]);
         var session = Assert.Single(RowsOf(page, "sessions"));

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Datakamp.Data.Repositories;
+using Datakamp.Domain.Datasets;
 using Datakamp.Domain.Releases;
 using Datakamp.TestSupport;
 
@@ -66,6 +68,20 @@ public sealed class AutomatedCheckTests(PostgresFixture postgres)
         Assert.Contains("dataset 'households' is not granted to this team (granted: persons)", spec.CheckSummary);
         Assert.Equal(AutomatedCheck.Review, (await h.FileAsync(id, "notes.txt")).Check);
         Assert.Equal(ReleaseState.Checked, (await h.Releases.FindAsync(id, Ct))!.Request.State);
+    }
+
+    [Fact]
+    public async Task A_spec_on_a_dataset_whose_grant_was_revoked_fails_as_not_granted()
+    {
+        await using var h = await CheckHarness.StartAsync(postgres);
+        await new DatasetRepository(h.Db).RevokeAsync(h.Persons.Id, h.Team.Id, new GrantRevocation(DateTimeOffset.UtcNow, "staff:test", "question answered"),
+            GrantCalendar.Today(TimeProvider.System), Ct);
+        var id = await h.SubmitAsync(CheckHarness.CountByWijk());
+        await h.DrainAsync();
+
+        var spec = await h.FileAsync(id, "by_wijk.spec.yaml");
+        Assert.Equal(AutomatedCheck.Fail, spec.Check);
+        Assert.Contains("dataset 'persons' is not granted to this team (granted: none)", spec.CheckSummary);
     }
 
     [Fact]

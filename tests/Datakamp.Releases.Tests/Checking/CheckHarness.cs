@@ -67,7 +67,7 @@ internal sealed class CheckHarness : IAsyncDisposable
 
         var datasets = new DatasetRepository(db);
         var persons = await RegisterAsync(datasets, dk.Id, "persons", PersonsCsv, ["person_id", "wijk", "income"], "person_id", state.Path);
-        await datasets.GrantAsync(new DatasetGrant(persons.Id, team.Id, "poverty by wijk", "staff:test", DateTimeOffset.UtcNow), ct);
+        await datasets.GrantAsync(new DatasetGrant(persons.Id, team.Id, "poverty by wijk", "staff:test", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), ct);
         await RegisterAsync(datasets, dk.Id, "households", "household_id,size\nH1,2\n", ["household_id", "size"], "household_id", state.Path);
         return new CheckHarness(db, state, team, member, persons);
     }

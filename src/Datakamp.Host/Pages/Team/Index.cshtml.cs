@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Datakamp.Host.Pages.Team;
 
 /// <summary>A team member's page: the sandbox's state, start and stop, the way into the IDE, and the granted data.</summary>
-public sealed class IndexModel(Database database, SandboxManager sandboxes) : PageModel
+public sealed class IndexModel(Database database, SandboxManager sandboxes, TimeProvider clock) : PageModel
 {
     public string TeamName { get; private set; } = "";
     public SandboxStatus? Status { get; private set; }
@@ -62,7 +62,7 @@ public sealed class IndexModel(Database database, SandboxManager sandboxes) : Pa
         TeamName = (await new EventRepository(database.DataSource).FindTeamAsync(team.TeamId, cancellationToken))?.Name ?? team.TeamSlug.Value;
         IdePath = IdeRoutes.BasePathFor(team.EventSlug.Value, team.TeamSlug.Value) + "tree";
         IdeProblem = HttpContext.RequestServices.GetService<IdeProblems>()?.Find(team.EventSlug.Value, team.TeamSlug.Value)?.Message;
-        Datasets = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(team.TeamId, cancellationToken);
+        Datasets = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(team.TeamId, GrantCalendar.Today(clock), cancellationToken);
         var record = await new SandboxRepository(database.DataSource).FindAsync(team.TeamId, cancellationToken);
         Status = record is null ? null : await sandboxes.GetStatusAsync(record, cancellationToken);
         Disk = record is null ? null : await sandboxes.DiskUseAsync(record, cancellationToken);
