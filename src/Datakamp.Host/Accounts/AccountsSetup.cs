@@ -17,6 +17,7 @@ public static class AccountsSetup
         services.AddSingleton<SignInService>();
         services.AddSingleton<SetPasswordLinks>();
         services.AddSingleton<Staff.StaffConsole>();
+        services.AddSingleton<Staff.DataAccessConsole>();
         services.AddSingleton<IDeclarationGate, DeclarationGate>();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
