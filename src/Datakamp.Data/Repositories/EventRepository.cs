@@ -52,6 +52,18 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
         return await connection.QuerySingleAsync<EventSandboxSettings>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>The event's own sandbox settings; a null setting means the host's default.</summary>
+    public async Task SetSandboxSettingsAsync(long eventId, EventSandboxSettings settings, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE events SET sandbox_image = @Image, sandbox_memory_mb = @MemoryMb, sandbox_cpus = @Cpus, sandbox_pids = @Pids, sandbox_workspace_mb = @WorkspaceMb
+            WHERE id = @eventId
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { eventId, settings.Image, settings.MemoryMb, settings.Cpus, settings.Pids, settings.WorkspaceMb },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task<Team?> FindTeamAsync(long teamId, CancellationToken cancellationToken)
     {
         const string sql = "SELECT id, event_id, slug, name FROM teams WHERE id = @teamId";

@@ -9,6 +9,8 @@ public static class AuditActions
     public const string EventCreated = "event.created";
     /// <summary>Staff set how many output checkers review each release request of the event (1 or 2).</summary>
     public const string EventCheckersSet = "event.checkers_set";
+    /// <summary>Staff set the event's sandbox image and limits (null: the host's default).</summary>
+    public const string EventSandboxSettingsSet = "event.sandbox_settings_set";
     public const string TeamCreated = "team.created";
     public const string DatasetRegistered = "dataset.registered";
     public const string DatasetGranted = "dataset.granted";

@@ -92,6 +92,31 @@ public sealed class StaffConsole(Database database)
         return (account, link);
     }
 
+    /// <summary>The analysis images a sandbox may run: the ones this repository builds (scripts/setup), never a name typed in.</summary>
+    public static readonly IReadOnlyList<string> AnalysisImages = ["datakamp/python:bookworm", "datakamp/r:bookworm"];
+
+    /// <summary>
+    /// An event's sandbox image and limits (empty: the host's default). Running sandboxes get them at their next
+    /// reconciliation, which replaces the container on the same workspace.
+    /// </summary>
+    public async Task<EventSandboxSettings> SetSandboxSettingsAsync(long eventId, string? image, int? memoryMb, decimal? cpus, int? pids, int? workspaceMb, string actor,
+        CancellationToken cancellationToken)
+    {
+        var events = new EventRepository(database.DataSource);
+        var found = await events.FindEventByIdAsync(eventId, cancellationToken) ?? throw new StaffInputException("event", "That event does not exist.");
+        image = string.IsNullOrWhiteSpace(image) ? null : image.Trim();
+        if (image is not null && !AnalysisImages.Contains(image)) throw new StaffInputException("image", $"Choose one of the analysis images: {string.Join(", ", AnalysisImages)}.");
+        if (memoryMb is < 256 or > 262144) throw new StaffInputException("memoryMb", "Memory is 256 to 262,144 MB.");
+        if (cpus is <= 0 or > 256) throw new StaffInputException("cpus", "CPUs are more than 0 and at most 256.");
+        if (pids is < 64 or > 65536) throw new StaffInputException("pids", "The process limit is 64 to 65,536.");
+        if (workspaceMb is < 64 or > 4194304) throw new StaffInputException("workspaceMb", "The team disk is 64 MB to 4 TB.");
+        var settings = new EventSandboxSettings(image, memoryMb, cpus, pids, workspaceMb);
+        await events.SetSandboxSettingsAsync(found.Id, settings, cancellationToken);
+        await AuditAsync(new AuditEntry(actor, AuditActions.EventSandboxSettingsSet, "event", found.Slug.Value, found.Id,
+            DetailsJson: JsonSerializer.Serialize(new { image, memory_mb = memoryMb, cpus, pids, workspace_mb = workspaceMb })), cancellationToken);
+        return settings;
+    }
+
     private Task AuditAsync(AuditEntry entry, CancellationToken cancellationToken) => new AuditLog(database.DataSource).AppendAsync(entry, cancellationToken);
 
     private static Slug SlugOf(string text, string field) =>

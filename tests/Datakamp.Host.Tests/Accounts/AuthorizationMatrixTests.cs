@@ -71,6 +71,7 @@ public sealed partial class AuthorizationMatrixTests(PostgresFixture postgres, D
         ["GET /staff/events"] =                                      "SDDDDA",
         ["POST /staff/events Event"] =                               "SDDDDA",
         ["POST /staff/events Team"] =                                "SDDDDA",
+        ["POST /staff/events Sandbox"] =                             "SDDDDA",
         ["GET /staff/accounts"] =                                    "SDDDDA",
         ["POST /staff/accounts"] =                                   "SDDDDA",
         ["GET /staff/publications"] =                                "SDDDDA",

@@ -61,6 +61,25 @@ public sealed partial class StaffConsoleTests(PostgresFixture postgres, DockerFi
         Assert.Equal(1, await ScalarAsync(host, "SELECT count(*) FROM audit_events WHERE action = 'account.created' AND subject_id = 'sara'"));
     }
 
+    [Fact]
+    public async Task Staff_set_an_events_sandbox_image_and_limits_and_values_out_of_range_or_an_unknown_image_change_nothing()
+    {
+        await using var host = await DemoHost.StartAsync(postgres, docker);
+        using var anna = await host.SignedInAsync("anna");
+        var demo = await ScalarAsync(host, "SELECT id FROM events WHERE slug = 'demo'");
+
+        var saved = await PostAsync(anna, "/staff/events?handler=Sandbox", new() { ["EventId"] = $"{demo}", ["Image"] = "datakamp/r:bookworm", ["MemoryMb"] = "1024", ["Cpus"] = "1.5", ["Pids"] = "", ["WorkspaceMb"] = "512" });
+        var tooSmall = await PostAsync(anna, "/staff/events?handler=Sandbox", new() { ["EventId"] = $"{demo}", ["MemoryMb"] = "16" });
+        var foreignImage = await PostAsync(anna, "/staff/events?handler=Sandbox", new() { ["EventId"] = $"{demo}", ["Image"] = "evil/miner:latest" });
+
+        Assert.Contains("The sandbox settings are saved.", saved);
+        Assert.Contains("memoryMb: Memory is 256 to 262,144 MB.", tooSmall);
+        Assert.Contains("image: Choose one of the analysis images", foreignImage);
+        var settings = await new Data.Repositories.EventRepository(host.Factory.Services.GetRequiredService<Database>().DataSource).GetSandboxSettingsAsync(demo, Ct);
+        Assert.Equal(new Domain.Events.EventSandboxSettings("datakamp/r:bookworm", 1024, 1.5m, null, 512), settings);
+        Assert.Equal(1, await ScalarAsync(host, "SELECT count(*) FROM audit_events WHERE action = 'event.sandbox_settings_set'"));
+    }
+
     private static async Task<string> PostAsync(HttpClient client, string path, Dictionary<string, string> fields)
     {
         using var answer = await DemoHost.PostFormAsync(client, path, fields, path.Split('?')[0]);

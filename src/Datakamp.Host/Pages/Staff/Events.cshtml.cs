@@ -11,7 +11,7 @@ namespace Datakamp.Host.Pages.Staff;
 /// <summary>Events and their teams: create an event (dates, how many checkers review each request) and its teams.</summary>
 public sealed class EventsModel(Database database, StaffConsole console) : PageModel
 {
-    public sealed record EventTeams(Event Event, int Checkers, IReadOnlyList<Domain.Events.Team> Teams);
+    public sealed record EventTeams(Event Event, int Checkers, EventSandboxSettings Sandbox, IReadOnlyList<Domain.Events.Team> Teams);
 
     public IReadOnlyList<EventTeams> Events { get; private set; } = [];
     public string? Message { get; private set; }
@@ -25,6 +25,17 @@ public sealed class EventsModel(Database database, StaffConsole console) : PageM
     [BindProperty] public DateOnly? EndsOn { get; set; }
     [BindProperty] public int Checkers { get; set; } = 2;
     [BindProperty] public long EventId { get; set; }
+    [BindProperty] public string? Image { get; set; }
+    [BindProperty] public int? MemoryMb { get; set; }
+    [BindProperty] public decimal? Cpus { get; set; }
+    [BindProperty] public int? Pids { get; set; }
+    [BindProperty] public int? WorkspaceMb { get; set; }
+
+    public Task<IActionResult> OnPostSandboxAsync(CancellationToken cancellationToken) => ActAsync($"sandbox-{EventId}", async () =>
+    {
+        await console.SetSandboxSettingsAsync(EventId, Image, MemoryMb, Cpus, Pids, WorkspaceMb, User.AuditActor(), cancellationToken);
+        return "The sandbox settings are saved. Running sandboxes get them at their next reconciliation (the workspace stays).";
+    }, cancellationToken);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -67,7 +78,8 @@ public sealed class EventsModel(Database database, StaffConsole console) : PageM
         var events = new EventRepository(database.DataSource);
         var list = new List<EventTeams>();
         foreach (var e in await events.ListEventsAsync(cancellationToken))
-            list.Add(new EventTeams(e, await events.GetReleaseCheckersAsync(e.Id, cancellationToken), await events.ListTeamsAsync(e.Id, cancellationToken)));
+            list.Add(new EventTeams(e, await events.GetReleaseCheckersAsync(e.Id, cancellationToken), await events.GetSandboxSettingsAsync(e.Id, cancellationToken),
+                await events.ListTeamsAsync(e.Id, cancellationToken)));
         Events = list;
     }
 }
