@@ -25,6 +25,16 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
         return dataset with { Id = id };
     }
 
+    public async Task<Dataset?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT id, event_id, name, description, file_path, sha256, size_bytes, columns, unit_column, policy
+            FROM datasets WHERE id = @id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QuerySingleOrDefaultAsync<DatasetRow>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken)))?.ToDataset();
+    }
+
     public async Task<IReadOnlyList<Dataset>> ListAsync(long eventId, CancellationToken cancellationToken)
     {
         const string sql = """

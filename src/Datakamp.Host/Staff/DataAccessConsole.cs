@@ -95,10 +95,8 @@ public sealed class DataAccessConsole(Database database, IOptions<StorageOptions
     {
         var events = new EventRepository(database.DataSource);
         var team = await events.FindTeamAsync(teamId, cancellationToken) ?? throw new StaffInputException("team", "That team does not exist.");
-        Dataset? dataset = null;
-        foreach (var e in await events.ListEventsAsync(cancellationToken))
-            dataset ??= (await new DatasetRepository(database.DataSource).ListAsync(e.Id, cancellationToken)).FirstOrDefault(d => d.Id == datasetId);
-        if (dataset is null) throw new StaffInputException("dataset", "That dataset does not exist.");
+        var dataset = await new DatasetRepository(database.DataSource).FindAsync(datasetId, cancellationToken)
+            ?? throw new StaffInputException("dataset", "That dataset does not exist.");
         if (dataset.EventId != team.EventId) throw new StaffInputException("team", $"{team.Name} is a team of another event: a team is only granted data of its own event.");
         return (dataset, team);
     }
