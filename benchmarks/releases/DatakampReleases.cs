@@ -61,7 +61,7 @@ internal sealed class DatakampReleases : IAsyncDisposable
         var checker = new RequestChecker(database, store, folders, TimeProvider.System, loggers.CreateLogger<RequestChecker>());
         // The worker needs the workflow only to publish approved requests (none here); it never takes from an outbox,
         // so the intake has no container engine.
-        var workflow = new ReleaseWorkflow(database, new OutboxIntake(null!, store), store, signal, IntakeLimits.Default, TimeProvider.System,
+        var workflow = new ReleaseWorkflow(database, new OutboxIntake(null!, store), store, signal, IntakeLimits.Default, new Datakamp.Data.Audit.AuditTrail(database), TimeProvider.System,
             loggers.CreateLogger<ReleaseWorkflow>());
         var worker = new CheckWorker(database, checker, workflow, signal, loggers.CreateLogger<CheckWorker>());
         await worker.StartAsync(ct);
@@ -86,7 +86,7 @@ internal sealed class DatakampReleases : IAsyncDisposable
         var start = Clock.Now;
         var submittedAt = DateTimeOffset.UtcNow;
         var (id, _) = await Releases.SubmitAsync(release, submittedAt,
-            newId => new AuditEntry(actor, AuditActions.ReleaseSubmitted, "release_request", newId.ToString(System.Globalization.CultureInfo.InvariantCulture), _team.EventId, _team.Id),
+            newId => AuditEntries.ForReleaseRequest(actor, AuditActions.ReleaseSubmitted, newId, _team.EventId, _team.Id),
             cancellationToken);
         _signal.Wake();
         var submitted = Clock.Now - start;

@@ -51,7 +51,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         _engine = new TimingEngine(engine, benchmarkLabel, inspectCacheMs);
         _method = inspectCacheMs > 0 ? $"Datakamp (what-if: inspect ≤ 1 per {inspectCacheMs} ms)" : "Datakamp";
         var database = Database.OpenedOn(db);
-        _manager = new SandboxManager(_engine, database, _registry, _connections, Options.Create(options),
+        _manager = new SandboxManager(_engine, database, new Datakamp.Data.Audit.AuditTrail(database), _registry, _connections, Options.Create(options),
             Options.Create(new StorageOptions { StateDirectory = stateDirectory }), TimeProvider.System, NullLogger<SandboxManager>.Instance);
         _proxy = proxy;
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Datakamp.Data.Audit;
 using Datakamp.Domain.Audit;
@@ -49,8 +48,8 @@ public sealed class DeclarationRepository(NpgsqlDataSource dataSource)
         {
             declaration.EventId, declaration.Version, declaration.Text, declaration.Sha256, publishedAt = at.UtcDateTime, declaration.PublishedBy,
         }, transaction, cancellationToken: cancellationToken));
-        await new AuditLog(dataSource).AppendAsync(new AuditEntry(publishedBy, AuditActions.DeclarationPublished, "declaration", version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            eventId, DetailsJson: Details(declaration)), connection, transaction, cancellationToken);
+        await new AuditLog(dataSource).AppendAsync(AuditEntries.ForDeclaration(publishedBy, AuditActions.DeclarationPublished, declaration),
+            connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return declaration;
     }
@@ -105,14 +104,11 @@ public sealed class DeclarationRepository(NpgsqlDataSource dataSource)
             accountId, declaration.EventId, declaration.Version, declaration.Sha256, acceptedAt = at.UtcDateTime,
         }, transaction, cancellationToken: cancellationToken));
         if (inserted == 1)
-            await new AuditLog(dataSource).AppendAsync(new AuditEntry(actor, AuditActions.DeclarationAccepted, "declaration", declaration.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                declaration.EventId, teamId, DetailsJson: Details(declaration)), connection, transaction, cancellationToken);
+            await new AuditLog(dataSource).AppendAsync(AuditEntries.ForDeclaration(actor, AuditActions.DeclarationAccepted, declaration, teamId),
+                connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (await FindAcceptanceAsync(accountId, declaration.EventId, declaration.Version, cancellationToken))!;
     }
-
-    private static string Details(Declaration declaration) =>
-        JsonSerializer.Serialize(new Dictionary<string, object> { ["version"] = declaration.Version, ["sha256"] = declaration.Sha256 });
 
     private sealed record VersionRow(long EventId, int Version, string Text, string Sha256, DateTime PublishedAt, string PublishedBy)
     {

@@ -14,7 +14,7 @@ namespace Datakamp.Host.Accounts;
 /// the link, and never learn the password. Only the token's SHA-256 is stored; a link works once and
 /// expires after <see cref="ValidFor"/>.
 /// </summary>
-public sealed class SetPasswordLinks(Database database)
+public sealed class SetPasswordLinks(Database database, AuditTrail audit)
 {
     public static readonly TimeSpan ValidFor = TimeSpan.FromHours(72);
 
@@ -25,8 +25,7 @@ public sealed class SetPasswordLinks(Database database)
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         await new AccountRepository(database.DataSource).IssueSetPasswordTokenAsync(account.Id, Sha256(token), DateTimeOffset.UtcNow + ValidFor, cancellationToken);
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.SetPasswordLinkIssued, "account", account.Username,
-            account.Team?.EventId, account.Team?.TeamId), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForAccount(actor, AuditActions.SetPasswordLinkIssued, account), cancellationToken);
         return PathFor(token);
     }
 
@@ -40,8 +39,7 @@ public sealed class SetPasswordLinks(Database database)
         if (account is null) return null;
         var redeemed = await new AccountRepository(database.DataSource).RedeemSetPasswordTokenAsync(Sha256(token), SignInService.HashPassword(account, password), cancellationToken);
         if (redeemed is not null)
-            await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(SignInService.Actor(redeemed), AuditActions.PasswordSet, "account", redeemed.Username,
-                redeemed.Team?.EventId, redeemed.Team?.TeamId), cancellationToken);
+            await audit.RecordAsync(AuditEntries.ForAccount(SignInService.Actor(redeemed), AuditActions.PasswordSet, redeemed), cancellationToken);
         return redeemed;
     }
 

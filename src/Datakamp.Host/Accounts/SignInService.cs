@@ -15,7 +15,7 @@ namespace Datakamp.Host.Accounts;
 /// per-address rate limit on the sign-in form). Every attempt, good or bad, is an audit event. The
 /// answer to a person never says which part was wrong, nor whether the account exists.
 /// </summary>
-public sealed class SignInService(Database database, ILogger<SignInService> logger)
+public sealed class SignInService(Database database, AuditTrail audit, ILogger<SignInService> logger)
 {
     public const int LockAfterFailures = 5;
     public static readonly TimeSpan LockFor = TimeSpan.FromMinutes(15);
@@ -57,8 +57,7 @@ public sealed class SignInService(Database database, ILogger<SignInService> logg
 
         var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(account, password) : null;
         await accounts.RecordSuccessfulSignInAsync(account.Id, rehash, cancellationToken);
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(Actor(account), AuditActions.SignIn, "account", account.Username,
-            account.Team?.EventId, account.Team?.TeamId, DetailsJson: JsonSerializer.Serialize(new Dictionary<string, string?> { ["address"] = remoteAddress })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForAccount(Actor(account), AuditActions.SignIn, account, new { address = remoteAddress }), cancellationToken);
         return account;
     }
 
@@ -66,9 +65,8 @@ public sealed class SignInService(Database database, ILogger<SignInService> logg
     {
         logger.LogInformation("Failed sign-in for {Username}: {Reason}", LogText.Excerpt(username), reason);
         var subject = string.IsNullOrEmpty(username) ? "(empty)" : username.Length > 64 ? username[..64] : username;
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry("anonymous", AuditActions.SignInFailed, "account", subject,
-            account?.Team?.EventId, account?.Team?.TeamId,
-            DetailsJson: JsonSerializer.Serialize(new Dictionary<string, string?> { ["reason"] = reason, ["address"] = remoteAddress })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForUsername("anonymous", AuditActions.SignInFailed, subject, account?.Team,
+            new { reason, address = remoteAddress }), cancellationToken);
     }
 
     public static string Actor(Account account) =>

@@ -1,20 +1,17 @@
-using Datakamp.Data;
-using System.Text.Json;
-using Datakamp.Data.Audit;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain;
-using Datakamp.Domain.Audit;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Cli;
-using Datakamp.Host.Startup;
+using Datakamp.Host.Staff;
 using Npgsql;
 
 namespace Datakamp.Host.Admin;
 
 /// <summary>
-/// <c>datakamp admin create-account --username U --name "Full Name" [--staff] [--checker] [--team EVENT/TEAM] [--Section:Key=value …]</c>:
-/// creates an account and prints its one-time set-password link. Staff hand the link over; nobody
-/// but the person learns the password.
+/// The staff verbs, <c>datakamp admin VERB [options] [--Section:Key=value …]</c>: each calls the same staff-console service
+/// as the staff pages, so a value refused on the web is refused here in the same words (exit 65, naming the option).
+/// <c>create-account</c> prints the account's one-time set-password link: staff hand it over; nobody but the person
+/// learns the password.
 /// </summary>
 internal static class AdminCommand
 {
@@ -30,64 +27,44 @@ internal static class AdminCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length == 0) throw new UsageException(Usage);
+        if (args[0] is "--help" or "-h" or "help" || args.Skip(1).Any(a => a is "--help" or "-h"))
+        {
+            Console.WriteLine(Usage);
+            return ExitCodes.Ok;
+        }
         var actor = $"admin-cli:{Environment.UserName}";
-        if (args.Length > 0 && args[0] is "register-dataset" or "grant" or "revoke-grant" or "set-checkers" or "set-declaration" or "show-declaration")
-        {
-            var (verbOptions, verbSettings) = DatasetCommands.Split(args[1..]);
-            var verbConfiguration = CommandConfiguration.Build([.. verbSettings]);
-            return args[0] switch
-            {
-                "grant" => await GrantCommands.GrantAsync(verbOptions, verbConfiguration, actor),
-                "revoke-grant" => await GrantCommands.RevokeAsync(verbOptions, verbConfiguration, actor),
-                "set-checkers" => await EventCommands.SetCheckersAsync(verbOptions, verbConfiguration, actor),
-                "set-declaration" => await DeclarationCommands.SetAsync(verbOptions, verbConfiguration, actor),
-                "show-declaration" => await DeclarationCommands.ShowAsync(verbOptions, verbConfiguration),
-                _ => await DatasetCommands.RegisterAsync(verbOptions, verbConfiguration, actor),
-            };
-        }
-        if (args.Length == 0 || args[0] != "create-account") throw new UsageException(Usage);
-        string? username = null, name = null, team = null;
-        bool staff = false, checker = false;
-        var settings = new List<string>();
-        for (var i = 1; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--username": username = Value(); break;
-                case "--name": name = Value(); break;
-                case "--team": team = Value(); break;
-                case "--staff": staff = true; break;
-                case "--checker": checker = true; break;
-                default: settings.Add(args[i]); break;
-            }
-        }
-        if (username is null || name is null) throw new UsageException(Usage);
-        if (!staff && !checker && team is null) throw new UsageException("an account needs a role: --staff, --checker and/or --team EVENT/TEAM");
-
+        var (options, settings) = DatasetCommands.Split(args[1..], "staff", "checker");
         var configuration = CommandConfiguration.Build([.. settings]);
-        await using var database = await DatabaseForCommand.OpenAsync(configuration, CancellationToken.None);
-        long? teamId = null;
-        if (team is not null) teamId = await FindTeamAsync(database.DataSource, team);
-
-        var accounts = new AccountRepository(database.DataSource);
-        Datakamp.Domain.Accounts.Account account;
         try
         {
-            account = await accounts.CreateAsync(username, name, staff, checker, teamId, CancellationToken.None);
+            return args[0] switch
+            {
+                "create-account" => await CreateAccountAsync(options, configuration, actor),
+                "register-dataset" => await DatasetCommands.RegisterAsync(options, configuration, actor),
+                "grant" => await GrantCommands.GrantAsync(options, configuration, actor),
+                "revoke-grant" => await GrantCommands.RevokeAsync(options, configuration, actor),
+                "set-checkers" => await EventCommands.SetCheckersAsync(options, configuration, actor),
+                "set-declaration" => await DeclarationCommands.SetAsync(options, configuration, actor),
+                "show-declaration" => await DeclarationCommands.ShowAsync(options, configuration),
+                _ => throw new UsageException($"unknown admin verb '{args[0]}'\n{Usage}"),
+            };
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (StaffInputException refused)
         {
-            return DatakampCommandLine.Fail($"an account named '{username}' exists already", ExitCodes.DataError);
+            // The staff console refused a value (nothing was written): the same words as on the web, with the option's name.
+            return DatakampCommandLine.Fail(StaffServicesForCommand.Describe(refused), ExitCodes.DataError);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CheckViolation)
-        {
-            return DatakampCommandLine.Fail($"'{username}' is not a valid username: use 2-40 lower-case letters, digits, dots, dashes or underscores", ExitCodes.DataError);
-        }
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.AccountCreated, "account", account.Username,
-            account.Team?.EventId, account.Team?.TeamId, DetailsJson: JsonSerializer.Serialize(new { staff, checker, team })), CancellationToken.None);
+    }
 
-        var link = await new SetPasswordLinks(Database.OpenedOn(database.DataSource)).CreateAsync(account, actor, CancellationToken.None);
+    private static async Task<int> CreateAccountAsync(IReadOnlyDictionary<string, string> options, CommandConfiguration configuration, string actor)
+    {
+        var username = DatasetCommands.Required(options, "username");
+        var name = DatasetCommands.Required(options, "name");
+        await using var services = await StaffServicesForCommand.OpenAsync(configuration);
+        long? teamId = options.TryGetValue("team", out var team) ? await FindTeamAsync(services.Database.DataSource, team) : null;
+        var (account, link) = await services.Staff.CreateAccountAsync(username, name, options.ContainsKey("staff"), options.ContainsKey("checker"), teamId, actor,
+            CancellationToken.None);
         Console.WriteLine($"created account {account.Username}; one-time set-password link (valid {SetPasswordLinks.ValidFor.TotalHours:0} h): {link}");
         return ExitCodes.Ok;
     }

@@ -1,54 +1,25 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using Datakamp.Data.Audit;
-using Datakamp.Data.Repositories;
-using Datakamp.Disclosure;
-using Datakamp.Disclosure.Microdata;
-using Datakamp.Disclosure.Policies;
-using Datakamp.Domain;
-using Datakamp.Domain.Audit;
-using Datakamp.Domain.Datasets;
 using Datakamp.Host.Cli;
 
 namespace Datakamp.Host.Admin;
 
 /// <summary>
 /// Staff verb for microdata: <c>admin register-dataset --event E --name N --file PATH --unit COLUMN --policy NAME [--description TEXT]</c>.
+/// The file is checked (whole, as strict UTF-8 CSV), hashed and audited by the staff console's service, as on the web.
 /// Granting it to teams: <see cref="GrantCommands"/>.
 /// </summary>
 internal static class DatasetCommands
 {
     public static async Task<int> RegisterAsync(IReadOnlyDictionary<string, string> options, CommandConfiguration configuration, string actor)
     {
-        var eventSlug = Slug.Parse(Required(options, "event"), "--event");
         var name = Required(options, "name");
-        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9_-]{0,39}$"))
-            throw new UsageException($"--name '{name}' must be 1-40 lower-case letters, digits, '-' or '_' (it becomes /data/{name}.csv in sandboxes)");
         var file = Path.GetFullPath(Required(options, "file"));
         var unit = Required(options, "unit");
-        var policyName = Required(options, "policy");
-        if (!File.Exists(file)) throw new UsageException($"--file {file} does not exist");
+        var policy = Required(options, "policy");
 
-        var policyFile = Path.Combine(Path.GetFullPath(configuration.Storage.PoliciesDirectory), $"{policyName}.yaml");
-        if (!File.Exists(policyFile)) throw new UsageException($"--policy '{policyName}': there is no {policyFile}");
-        PolicyLoader.LoadFile(policyFile);   // a broken policy is refused now, not at the first check
-
-        IReadOnlyList<string> columns;
-        using (var reader = new CsvReader(File.OpenRead(file), Path.GetFileName(file)))
-            columns = reader.ReadHeader();
-        if (!columns.Contains(unit)) throw new UsageException($"--unit '{unit}' is not a column of {Path.GetFileName(file)} (columns: {string.Join(", ", columns)})");
-
-        string sha256;
-        await using (var stream = File.OpenRead(file)) sha256 = Convert.ToHexString(await SHA256.HashDataAsync(stream)).ToLowerInvariant();
-
-        await using var database = await DatabaseForCommand.OpenAsync(configuration, CancellationToken.None);
-        var dk = await new EventRepository(database.DataSource).FindEventAsync(eventSlug, CancellationToken.None)
-                 ?? throw new UsageException($"there is no event '{eventSlug}'");
-        var dataset = await new DatasetRepository(database.DataSource).RegisterAsync(new Dataset(0, dk.Id, name, options.GetValueOrDefault("description", ""),
-            file, sha256, new FileInfo(file).Length, columns, unit, policyName), CancellationToken.None);
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.DatasetRegistered, "dataset", name, dk.Id, DatasetId: dataset.Id,
-            DetailsJson: JsonSerializer.Serialize(new Dictionary<string, string> { ["sha256"] = sha256, ["policy"] = policyName, ["file"] = file })), CancellationToken.None);
-        Console.WriteLine($"registered dataset {name} of event {eventSlug}: {columns.Count} columns, unit {unit}, policy {policyName}, sha256 {sha256}");
+        await using var services = await StaffServicesForCommand.OpenAsync(configuration);
+        var dk = await EventCommands.FindEventAsync(options, services.Database.DataSource);
+        var dataset = await services.DataAccess.RegisterAsync(dk.Id, name, file, unit, policy, options.GetValueOrDefault("description", ""), actor, CancellationToken.None);
+        Console.WriteLine($"registered dataset {dataset.Name} of event {dk.Slug}: {dataset.Columns.Count} columns, unit {dataset.UnitColumn}, policy {dataset.Policy}, sha256 {dataset.Sha256}");
         return ExitCodes.Ok;
     }
 

@@ -1,9 +1,8 @@
-using System.Text.Json;
-using Datakamp.Data.Audit;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain;
-using Datakamp.Domain.Audit;
+using Datakamp.Domain.Events;
 using Datakamp.Host.Cli;
+using Npgsql;
 
 namespace Datakamp.Host.Admin;
 
@@ -16,20 +15,23 @@ internal static class EventCommands
 {
     public static async Task<int> SetCheckersAsync(IReadOnlyDictionary<string, string> options, CommandConfiguration configuration, string actor)
     {
-        var eventSlug = Slug.Parse(DatasetCommands.Required(options, "event"), "--event");
         var countText = DatasetCommands.Required(options, "count");
         if (countText is not ("1" or "2")) throw new UsageException($"--count must be 1 or 2 (got '{countText}'): one checker, or two who review blind");
         var count = int.Parse(countText, System.Globalization.CultureInfo.InvariantCulture);
 
-        await using var database = await DatabaseForCommand.OpenAsync(configuration, CancellationToken.None);
-        var events = new EventRepository(database.DataSource);
-        var dk = await events.FindEventAsync(eventSlug, CancellationToken.None) ?? throw new UsageException($"there is no event '{eventSlug}'");
-        await events.SetReleaseCheckersAsync(dk.Id, count, CancellationToken.None);
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.EventCheckersSet, "event", eventSlug.Value, dk.Id,
-            DetailsJson: JsonSerializer.Serialize(new Dictionary<string, int> { ["checkers"] = count })), CancellationToken.None);
+        await using var services = await StaffServicesForCommand.OpenAsync(configuration);
+        var dk = await FindEventAsync(options, services.Database.DataSource);
+        await services.Staff.SetCheckersAsync(dk.Id, count, actor, CancellationToken.None);
         Console.WriteLine(count == 1
-            ? $"event {eventSlug}: one output checker reviews each release request"
-            : $"event {eventSlug}: two output checkers review each release request, blind until both voted");
+            ? $"event {dk.Slug}: one output checker reviews each release request"
+            : $"event {dk.Slug}: two output checkers review each release request, blind until both voted");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The event that <c>--event</c> names, or a usage error saying there is none.</summary>
+    internal static async Task<Event> FindEventAsync(IReadOnlyDictionary<string, string> options, NpgsqlDataSource dataSource)
+    {
+        var eventSlug = Slug.Parse(DatasetCommands.Required(options, "event"), "--event");
+        return await new EventRepository(dataSource).FindEventAsync(eventSlug, CancellationToken.None) ?? throw new UsageException($"there is no event '{eventSlug}'");
     }
 }

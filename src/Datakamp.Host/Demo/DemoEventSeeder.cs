@@ -18,7 +18,7 @@ namespace Datakamp.Host.Demo;
 /// granted to both, and version 1 of its confidentiality declaration, unless the demo event exists already (a restart keeps what is there).
 /// </summary>
 public sealed class DemoEventSeeder(
-    IOptions<DemoOptions> demoOptions, IOptions<StorageOptions> storageOptions, Database database, ILogger<DemoEventSeeder> logger) : IHostedService
+    IOptions<DemoOptions> demoOptions, IOptions<StorageOptions> storageOptions, Database database, AuditTrail audit, ILogger<DemoEventSeeder> logger) : IHostedService
 {
     public static readonly Slug EventSlug = Slug.Parse("demo", "demo event");
     public const string DatasetName = "persons";
@@ -37,17 +37,16 @@ public sealed class DemoEventSeeder(
             return;
         }
 
-        var audit = new AuditLog(database.DataSource);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var demo = await events.CreateEventAsync(EventSlug, "Datakamp demo: poverty and debt", today, today.AddDays(2), cancellationToken);
-        await audit.AppendAsync(new AuditEntry(Actor, AuditActions.EventCreated, "event", demo.Slug.Value, demo.Id), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForEvent(Actor, AuditActions.EventCreated, demo), cancellationToken);
         var teams = new[]
         {
             await events.CreateTeamAsync(demo.Id, Slug.Parse("noord", "team"), "Team Noord", cancellationToken),
             await events.CreateTeamAsync(demo.Id, Slug.Parse("zuid", "team"), "Team Zuid", cancellationToken),
         };
         foreach (var team in teams)
-            await audit.AppendAsync(new AuditEntry(Actor, AuditActions.TeamCreated, "team", team.Slug.Value, demo.Id, team.Id), cancellationToken);
+            await audit.RecordAsync(AuditEntries.ForTeam(Actor, AuditActions.TeamCreated, team), cancellationToken);
 
         var file = Path.Combine(storageOptions.Value.ResolvedStateDirectory, "demo", "persons.csv");
         await WriteMicrodataAsync(file, demoOptions.Value.Persons, cancellationToken);
@@ -56,22 +55,21 @@ public sealed class DemoEventSeeder(
             "Synthetic persons (invented, not real people): district, age band, household type, income, benefit, debt assistance.",
             file, await Sha256Async(file, cancellationToken), new FileInfo(file).Length,
             SyntheticPersons.Columns, "person_id", "cbs-persons"), cancellationToken);
-        await audit.AppendAsync(new AuditEntry(Actor, AuditActions.DatasetRegistered, "dataset", dataset.Name, demo.Id, DatasetId: dataset.Id,
-            DetailsJson: JsonSerializer.Serialize(new Dictionary<string, string> { ["sha256"] = dataset.Sha256, ["policy"] = dataset.Policy })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForDataset(Actor, AuditActions.DatasetRegistered, dataset, details: new { sha256 = dataset.Sha256, policy = dataset.Policy }),
+            cancellationToken);
         foreach (var team in teams)
         {
             const string purpose = "Demo: who in which district needs debt assistance?";
             var grant = await datasets.GrantAsync(new DatasetGrant(dataset.Id, team.Id, purpose, Actor, DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), cancellationToken);
-            await audit.AppendAsync(new AuditEntry(Actor, AuditActions.DatasetGranted, "dataset", dataset.Name, demo.Id, team.Id, dataset.Id,
-                JsonSerializer.Serialize(new Dictionary<string, object?> { ["grant"] = grant!.Id, ["purpose"] = purpose, ["until"] = null })), cancellationToken);
+            await audit.RecordAsync(AuditEntries.ForDataset(Actor, AuditActions.DatasetGranted, dataset, team.Id, new { grant = grant!.Id, purpose, until = (string?)null }),
+                cancellationToken);
         }
         // Version 1 of the declaration, so that the demo shows what a real event asks of its members before any data.
         await new DeclarationRepository(database.DataSource).PublishAsync(demo.Id, DemoDeclaration.Text, Actor, DateTimeOffset.UtcNow, cancellationToken);
-        var accountsFile = await CreateDemoAccountsAsync(teams, audit, cancellationToken);
+        var accountsFile = await CreateDemoAccountsAsync(teams, cancellationToken);
         // Two independent output checkers review every request of the demo (blind until both voted), as a real event may ask.
         await events.SetReleaseCheckersAsync(demo.Id, 2, cancellationToken);
-        await audit.AppendAsync(new AuditEntry(Actor, AuditActions.EventCheckersSet, "event", demo.Slug.Value, demo.Id,
-            DetailsJson: JsonSerializer.Serialize(new Dictionary<string, int> { ["checkers"] = 2 })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForEvent(Actor, AuditActions.EventCheckersSet, demo, new { checkers = 2 }), cancellationToken);
         logger.LogInformation("Seeded demo event '{Event}' with {Teams} teams and {Persons} synthetic persons", EventSlug, teams.Length, demoOptions.Value.Persons);
         Console.WriteLine($"Demo accounts and their passwords: {accountsFile}");
     }
@@ -80,7 +78,7 @@ public sealed class DemoEventSeeder(
     /// Demo accounts with random passwords, written to a file only the host's user can read: a staff
     /// member, one member per team and two output checkers. (Real accounts get one-time links instead.)
     /// </summary>
-    private async Task<string> CreateDemoAccountsAsync(IReadOnlyList<Domain.Events.Team> teams, AuditLog audit, CancellationToken cancellationToken)
+    private async Task<string> CreateDemoAccountsAsync(IReadOnlyList<Domain.Events.Team> teams, CancellationToken cancellationToken)
     {
         var accounts = new AccountRepository(database.DataSource);
         var lines = new List<string> { "# Demo accounts of the Datakamp demo event (synthetic data only). username  password  role" };
@@ -89,8 +87,7 @@ public sealed class DemoEventSeeder(
             var account = await accounts.CreateAsync(username, name, staff, checker, team?.Id, cancellationToken);
             var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)).Replace('+', '-').Replace('/', '_');
             await accounts.SetPasswordHashAsync(account.Id, Accounts.SignInService.HashPassword(account, password), cancellationToken);
-            await audit.AppendAsync(new AuditEntry(Actor, AuditActions.AccountCreated, "account", username, team?.EventId, team?.Id,
-                DetailsJson: JsonSerializer.Serialize(new Dictionary<string, string> { ["role"] = role })), cancellationToken);
+            await audit.RecordAsync(AuditEntries.ForAccount(Actor, AuditActions.AccountCreated, account, new { role }), cancellationToken);
             lines.Add($"{username}  {password}  {role}");
         }
         await AddAsync("anna", "Anna (staff)", true, false, null, "staff");

@@ -18,7 +18,7 @@ namespace Datakamp.Host.Ide;
 /// one: the trail says who had the data in front of them, and from when to when.
 /// A host that is killed leaves its open sessions without a close; the next open of that person starts a new one.
 /// </summary>
-public sealed class IdeSessionAudit(Database database, IIdeSessionDirectory sandboxes, TimeProvider time, ILogger<IdeSessionAudit> logger)
+public sealed class IdeSessionAudit(Database database, AuditTrail audit, IIdeSessionDirectory sandboxes, TimeProvider time, ILogger<IdeSessionAudit> logger)
     : BackgroundService, IIdeSessionLog
 {
     public static readonly TimeSpan IdleClose = TimeSpan.FromMinutes(15);
@@ -134,6 +134,5 @@ public sealed class IdeSessionAudit(Database database, IIdeSessionDirectory sand
     }
 
     private Task AppendAsync(string actor, string action, long eventId, long teamId, object details, CancellationToken cancellationToken) =>
-        new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, action, "ide_session", $"{actor}@{teamId}", eventId, teamId,
-            DetailsJson: JsonSerializer.Serialize(details)), cancellationToken);
+        audit.RecordAsync(AuditEntries.ForIdeSession(actor, action, eventId, teamId, details), cancellationToken);
 }

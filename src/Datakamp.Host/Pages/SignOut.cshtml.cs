@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Datakamp.Host.Pages;
 
 /// <summary>Sign-out is a POST (with the antiforgery token), so no link on another site can sign a person out.</summary>
-public sealed class SignOutModel(Database database) : PageModel
+public sealed class SignOutModel(AuditTrail audit) : PageModel
 {
     public IActionResult OnGet() => LocalRedirect("/");
 
@@ -20,8 +20,8 @@ public sealed class SignOutModel(Database database) : PageModel
     {
         if (User.Identity?.IsAuthenticated == true)
         {
-            await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(User.AuditActor(), AuditActions.SignedOut, "account", User.Identity.Name ?? "?",
-                DetailsJson: JsonSerializer.Serialize(new Dictionary<string, string?> { ["address"] = HttpContext.Connection.RemoteIpAddress?.ToString() })), cancellationToken);
+            await audit.RecordAsync(AuditEntries.ForUsername(User.AuditActor(), AuditActions.SignedOut, User.Identity.Name ?? "?", team: null,
+                new { address = HttpContext.Connection.RemoteIpAddress?.ToString() }), cancellationToken);
         }
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return LocalRedirect("/");

@@ -25,6 +25,7 @@ namespace Datakamp.Host.Sandboxes;
 public sealed class SandboxManager(
     IContainerEngine engine,
     Database database,
+    AuditTrail audit,
     IdeSessionRegistry ideSessions,
     IdeConnections ideConnections,
     IOptions<SandboxOptions> sandboxOptions,
@@ -315,8 +316,7 @@ public sealed class SandboxManager(
     }
 
     private Task AuditAsync(string actor, string action, SandboxRecord record, object details, CancellationToken cancellationToken) =>
-        new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, action, "sandbox", $"{record.EventSlug}/{record.TeamSlug}",
-            record.EventId, record.TeamId, DetailsJson: JsonSerializer.Serialize(details)), cancellationToken);
+        audit.RecordAsync(AuditEntries.ForSandbox(actor, action, record, details), cancellationToken);
 
     private static SandboxStatus ToStatus(SandboxRecord record, ContainerInspect? current) => new(
         record.EventSlug.Value, record.TeamSlug.Value, record.DesiredState,

@@ -21,7 +21,7 @@ namespace Datakamp.Host.Staff;
 /// and revoke a grant with a reason. Every input is checked before anything is written (<see cref="StaffInputException"/>
 /// names the field); each change is audited.
 /// </summary>
-public sealed class DataAccessConsole(Database database, IOptions<StorageOptions> storage, TimeProvider clock)
+public sealed class DataAccessConsole(Database database, AuditTrail audit, IOptions<StorageOptions> storage, TimeProvider clock)
 {
     public async Task<Dataset> RegisterAsync(long eventId, string name, string filePath, string unit, string policy, string description, string actor,
         CancellationToken cancellationToken)
@@ -50,8 +50,7 @@ public sealed class DataAccessConsole(Database database, IOptions<StorageOptions
         if ((await datasets.ListAsync(eventId, cancellationToken)).Any(d => d.Name == name)) throw new StaffInputException("name", $"This event has a dataset '{name}' already.");
 
         var dataset = await datasets.RegisterAsync(new Dataset(0, eventId, name, (description ?? "").Trim(), file, sha256, size, columns, unit, policy.Trim()), cancellationToken);
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.DatasetRegistered, "dataset", name, eventId, DatasetId: dataset.Id,
-            DetailsJson: JsonSerializer.Serialize(new { sha256, policy = dataset.Policy, file })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForDataset(actor, AuditActions.DatasetRegistered, dataset, details: new { sha256, policy = dataset.Policy, file }), cancellationToken);
         return dataset;
     }
 
@@ -66,14 +65,14 @@ public sealed class DataAccessConsole(Database database, IOptions<StorageOptions
         if (!string.IsNullOrWhiteSpace(until))
         {
             if (!DateOnly.TryParseExact(until.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                throw new StaffInputException("until", "Give the last day as YYYY-MM-DD, or leave it empty for no end.");
+                throw new StaffInputException("until", "Give the last day as YYYY-MM-DD, or none for a grant without end.");
             if (day < today) throw new StaffInputException("until", $"{day:yyyy-MM-dd} is in the past (today is {today:yyyy-MM-dd}).");
             last = day;
         }
         var stored = await new DatasetRepository(database.DataSource).GrantAsync(new DatasetGrant(dataset.Id, team.Id, purpose, actor, clock.GetUtcNow(), last), today, cancellationToken)
             ?? throw new StaffInputException("team", $"{team.Name} holds a grant of {dataset.Name} in force already.");
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.DatasetGranted, "dataset", dataset.Name, dataset.EventId, team.Id, dataset.Id,
-            JsonSerializer.Serialize(new { grant = stored.Id, purpose, until = last?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForDataset(actor, AuditActions.DatasetGranted, dataset, team.Id,
+            new { grant = stored.Id, purpose, until = last?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }), cancellationToken);
         return stored;
     }
 
@@ -85,8 +84,8 @@ public sealed class DataAccessConsole(Database database, IOptions<StorageOptions
         if (reason.Length > 1000) throw new StaffInputException("reason", "At most 1000 characters.");
         var revoked = await new DatasetRepository(database.DataSource).RevokeAsync(dataset.Id, team.Id, new GrantRevocation(clock.GetUtcNow(), actor, reason),
             GrantCalendar.Today(clock), cancellationToken) ?? throw new StaffInputException("team", $"{team.Name} holds no grant of {dataset.Name} in force.");
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.DatasetGrantRevoked, "dataset", dataset.Name, dataset.EventId, team.Id, dataset.Id,
-            JsonSerializer.Serialize(new { grant = revoked.Id, reason, purpose = revoked.Purpose })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForDataset(actor, AuditActions.DatasetGrantRevoked, dataset, team.Id,
+            new { grant = revoked.Id, reason, purpose = revoked.Purpose }), cancellationToken);
         return revoked;
     }
 

@@ -15,7 +15,7 @@ namespace Datakamp.Host.Staff;
 /// What staff create on the web: events, teams and accounts. Every input is checked before anything is written, so a
 /// refusal (<see cref="StaffInputException"/>, naming the field) leaves nothing half-created; each creation is audited.
 /// </summary>
-public sealed class StaffConsole(Database database)
+public sealed class StaffConsole(Database database, AuditTrail audit, SetPasswordLinks setPasswordLinks)
 {
     public async Task<Event> CreateEventAsync(string slugText, string name, DateOnly? startsOn, DateOnly? endsOn, int checkers, string actor, CancellationToken cancellationToken)
     {
@@ -37,8 +37,7 @@ public sealed class StaffConsole(Database database)
             throw new StaffInputException("slug", $"There is an event '{slug}' already.");
         }
         await events.SetReleaseCheckersAsync(created.Id, checkers, cancellationToken);
-        await AuditAsync(new AuditEntry(actor, AuditActions.EventCreated, "event", slug.Value, created.Id,
-            DetailsJson: JsonSerializer.Serialize(new { name, starts_on = startsOn, ends_on = endsOn, checkers })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForEvent(actor, AuditActions.EventCreated, created, new { name, starts_on = startsOn, ends_on = endsOn, checkers }), cancellationToken);
         return created;
     }
 
@@ -60,7 +59,7 @@ public sealed class StaffConsole(Database database)
         {
             throw new StaffInputException("slug", $"This event has a team '{slug}' already.");
         }
-        await AuditAsync(new AuditEntry(actor, AuditActions.TeamCreated, "team", slug.Value, eventId, created.Id, DetailsJson: JsonSerializer.Serialize(new { name })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForTeam(actor, AuditActions.TeamCreated, created, new { name }), cancellationToken);
         return created;
     }
 
@@ -86,9 +85,9 @@ public sealed class StaffConsole(Database database)
         {
             throw new StaffInputException("username", $"There is an account '{username}' already.");
         }
-        await AuditAsync(new AuditEntry(actor, AuditActions.AccountCreated, "account", account.Username, account.Team?.EventId, account.Team?.TeamId,
-            DetailsJson: JsonSerializer.Serialize(new { staff, checker, team = account.Team is { } t ? $"{t.EventSlug}/{t.TeamSlug}" : null })), cancellationToken);
-        var link = await new SetPasswordLinks(database).CreateAsync(account, actor, cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForAccount(actor, AuditActions.AccountCreated, account,
+            new { staff, checker, team = account.Team is { } t ? $"{t.EventSlug}/{t.TeamSlug}" : null }), cancellationToken);
+        var link = await setPasswordLinks.CreateAsync(account, actor, cancellationToken);
         return (account, link);
     }
 
@@ -112,12 +111,24 @@ public sealed class StaffConsole(Database database)
         if (workspaceMb is < 64 or > 4194304) throw new StaffInputException("workspaceMb", "The team disk is 64 MB to 4 TB.");
         var settings = new EventSandboxSettings(image, memoryMb, cpus, pids, workspaceMb);
         await events.SetSandboxSettingsAsync(found.Id, settings, cancellationToken);
-        await AuditAsync(new AuditEntry(actor, AuditActions.EventSandboxSettingsSet, "event", found.Slug.Value, found.Id,
-            DetailsJson: JsonSerializer.Serialize(new { image, memory_mb = memoryMb, cpus, pids, workspace_mb = workspaceMb })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForEvent(actor, AuditActions.EventSandboxSettingsSet, found,
+            new { image, memory_mb = memoryMb, cpus, pids, workspace_mb = workspaceMb }), cancellationToken);
         return settings;
     }
 
-    private Task AuditAsync(AuditEntry entry, CancellationToken cancellationToken) => new AuditLog(database.DataSource).AppendAsync(entry, cancellationToken);
+    /// <summary>
+    /// How many output checkers review each release request of the event: one, or two who review blind (each vote hidden
+    /// from the other until both voted; the stricter decision holds). Requests keep the number they were submitted with.
+    /// </summary>
+    public async Task<Event> SetCheckersAsync(long eventId, int checkers, string actor, CancellationToken cancellationToken)
+    {
+        if (checkers is not (1 or 2)) throw new StaffInputException("checkers", "One or two output checkers review each request.");
+        var events = new EventRepository(database.DataSource);
+        var found = await events.FindEventByIdAsync(eventId, cancellationToken) ?? throw new StaffInputException("event", "That event does not exist.");
+        await events.SetReleaseCheckersAsync(found.Id, checkers, cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForEvent(actor, AuditActions.EventCheckersSet, found, new { checkers }), cancellationToken);
+        return found;
+    }
 
     private static Slug SlugOf(string text, string field) =>
         Slug.TryParse((text ?? "").Trim(), out var slug) ? slug

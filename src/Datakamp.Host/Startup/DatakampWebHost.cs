@@ -1,4 +1,5 @@
 using Datakamp.Data;
+using Datakamp.Data.Audit;
 using Datakamp.Docker;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Demo;
@@ -36,6 +37,7 @@ public static class DatakampWebHost
         AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(services, SandboxOptions.Section);
 
         services.AddSingleton<Database>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<IContainerEngine>(provider => new DockerEngineClient(provider.GetRequiredService<IOptions<DockerEngineOptions>>().Value));
 
         // Hosted services start in this order and stop in reverse: the engine check is cheap and

@@ -1,7 +1,6 @@
 using Datakamp.Domain;
 using Microsoft.Extensions.Logging;
 using Datakamp.Data;
-using System.Text.Json;
 using Datakamp.Data.Releases;
 using Datakamp.Data.Repositories;
 using Datakamp.Disclosure;
@@ -62,12 +61,11 @@ public sealed class RequestChecker(Database database, ContentStore store, Checke
             results = pending.Count == 0 ? new Dictionary<string, FileCheckResult>() : await EvaluateAsync(record, cancellationToken);
         }
 
-        var requestId = record.Request.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var outcomes = pending.Select(file =>
         {
             var result = results[file.Name];
-            var audit = new AuditEntry(Actor, AuditActions.ReleaseFileChecked, "release_request", requestId, record.EventId, record.Request.TeamId, result.DatasetId,
-                JsonSerializer.Serialize(new { version = record.Request.Version, file = file.Name, sha256 = file.Sha256, status = Word(result.Status), summary = result.Summary }));
+            var audit = AuditEntries.ForReleaseRequest(Actor, AuditActions.ReleaseFileChecked, record,
+                new { version = record.Request.Version, file = file.Name, sha256 = file.Sha256, status = Word(result.Status), summary = result.Summary }, result.DatasetId);
             return new FileCheckOutcome(file.Name, result.Status, result.Summary, result.VerdictJson, result.DatasetId, audit);
         }).ToList();
 
@@ -76,8 +74,7 @@ public sealed class RequestChecker(Database database, ContentStore store, Checke
         {
             current.Request.MarkChecked(at);
             var files = current.CurrentFiles.ToDictionary(f => f.Name, f => Word(f.Check!.Value));
-            return new ReleaseChange([new AuditEntry(Actor, AuditActions.ReleaseChecked, "release_request", requestId, current.EventId, current.Request.TeamId,
-                DetailsJson: JsonSerializer.Serialize(new { version = current.Request.Version, files }))]);
+            return new ReleaseChange([AuditEntries.ForReleaseRequest(Actor, AuditActions.ReleaseChecked, current, new { version = current.Request.Version, files })]);
         }, cancellationToken);
     }
 

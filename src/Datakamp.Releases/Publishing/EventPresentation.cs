@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json;
 using Datakamp.Data;
 using Datakamp.Data.Audit;
 using Datakamp.Data.Releases;
@@ -15,7 +14,7 @@ namespace Datakamp.Releases;
 /// does not verify is never served: the caller gets <see cref="PublishedContentMismatchException"/>, and the mismatch is
 /// in the audit trail (<see cref="AuditActions.ReleaseContentMismatch"/>) and the log, for staff.
 /// </summary>
-public sealed class EventPresentation(Database database, VerifiedContentReader reader, TimeProvider clock)
+public sealed class EventPresentation(Database database, VerifiedContentReader reader, AuditTrail audit, TimeProvider clock)
 {
     private ReleaseRepository Releases => new(database.DataSource);
 
@@ -67,17 +66,16 @@ public sealed class EventPresentation(Database database, VerifiedContentReader r
             foreach (var (entry, bytes) in files) await WriteEntryAsync(zip, entry.Path, bytes, cancellationToken);
             await WriteEntryAsync(zip, "manifest.json", manifest.ToJsonBytes(), cancellationToken);
         }
-        await new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.PublicationDownloaded, "presentation_bundle",
-            teamSlug is null ? eventSlug : $"{eventSlug}/{teamSlug}", eventId, teams.Count == 1 && teamSlug is not null ? teams[0].TeamId : null,
-            DetailsJson: JsonSerializer.Serialize(new { files = manifest.Files.Select(f => new { path = f.Path, sha256 = f.Sha256 }) })), cancellationToken);
+        await audit.RecordAsync(AuditEntries.ForBundle(actor, AuditActions.PublicationDownloaded, eventSlug, eventId, teamSlug,
+            teams.Count == 1 && teamSlug is not null ? teams[0].TeamId : null,
+            new { files = manifest.Files.Select(f => new { path = f.Path, sha256 = f.Sha256 }) }), cancellationToken);
         return (manifest, buffer.ToArray());
     }
 
     /// <summary>Audits a download of one published file (figures shown inside a page are not downloads and are not recorded).</summary>
     public Task RecordDownloadAsync(ReleaseRecord request, PublishedOutput output, string actor, CancellationToken cancellationToken) =>
-        new AuditLog(database.DataSource).AppendAsync(new AuditEntry(actor, AuditActions.PublicationDownloaded, "release_request",
-            request.Request.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), request.EventId, request.Request.TeamId,
-            DetailsJson: JsonSerializer.Serialize(new { file = output.Name, sha256 = output.Sha256 })), cancellationToken);
+        audit.RecordAsync(AuditEntries.ForReleaseRequest(actor, AuditActions.PublicationDownloaded, request, new { file = output.Name, sha256 = output.Sha256 }),
+            cancellationToken);
 
     private async Task<BundleManifest.Entry> EntryAsync(PresentedTeam team, ReleaseRecord request, PublishedOutput output, Dictionary<long, string> approverNames,
         CancellationToken cancellationToken)

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Datakamp.Data;
 using Datakamp.Data.Audit;
 using Datakamp.Domain.Audit;
 using Microsoft.Extensions.Logging;
@@ -12,7 +9,7 @@ namespace Datakamp.Releases;
 /// altered or gone is never returned: the reader reports it to staff (an audit entry
 /// <see cref="AuditActions.ReleaseContentMismatch"/> and an error in the log) and returns null.
 /// </summary>
-public sealed class VerifiedContentReader(Database database, ContentStore store, ILogger<VerifiedContentReader> logger)
+public sealed class VerifiedContentReader(ContentStore store, AuditTrail audit, ILogger<VerifiedContentReader> logger)
 {
     /// <summary>Whose file it is and who asked, for the report when its content no longer matches its hash.</summary>
     public sealed record Subject(long EventId, long TeamId, long RequestId, string RequestedBy);
@@ -26,13 +23,13 @@ public sealed class VerifiedContentReader(Database database, ContentStore store,
         catch (Exception e) when (e is ContentTamperedException or FileNotFoundException)
         {
             logger.LogError(e, "Release request {RequestId}: stored {File} ({Sha256}) does not match its SHA-256; not served", subject.RequestId, name, sha256);
-            var details = JsonSerializer.Serialize(new
+            var details = new
             {
                 file = name, sha256, requested_by = subject.RequestedBy,
                 error = e is FileNotFoundException ? "content is missing from the store" : "content does not match its SHA-256",
-            });
-            await new AuditLog(database.DataSource).AppendAsync(new AuditEntry("system", AuditActions.ReleaseContentMismatch, "release_request",
-                subject.RequestId.ToString(CultureInfo.InvariantCulture), subject.EventId, subject.TeamId, DetailsJson: details), cancellationToken);
+            };
+            await audit.RecordAsync(AuditEntries.ForReleaseRequest("system", AuditActions.ReleaseContentMismatch, subject.RequestId, subject.EventId, subject.TeamId, details),
+                cancellationToken);
             return null;
         }
     }

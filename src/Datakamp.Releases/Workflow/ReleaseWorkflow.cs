@@ -1,6 +1,6 @@
 using Datakamp.Data;
 using Microsoft.Extensions.Logging;
-using System.Text.Json;
+using Datakamp.Data.Audit;
 using Datakamp.Data.Releases;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain;
@@ -17,7 +17,7 @@ namespace Datakamp.Releases;
 /// moves are legal. Anything refused throws <see cref="ReleaseRefusedException"/> with a message for the person.
 /// </summary>
 public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, ContentStore store, CheckSignal checks, IntakeLimits limits,
-    TimeProvider clock, ILogger<ReleaseWorkflow> logger)
+    AuditTrail audit, TimeProvider clock, ILogger<ReleaseWorkflow> logger)
 {
     private ReleaseRepository Releases => new(database.DataSource);
 
@@ -102,7 +102,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
         {
             var request = record.Request;
             request.Vote(checker.Id, TeamsOf(checker), decisions, at);
-            var audit = new List<AuditEntry>
+            var entries = new List<AuditEntry>
             {
                 Audit(actor, AuditActions.ReleaseVoted, requestId, record, new
                 {
@@ -111,14 +111,14 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
                 }),
             };
             if (request.State is ReleaseState.Approved or ReleaseState.Rejected or ReleaseState.Returned)
-                audit.Add(Audit("system", AuditActions.ReleaseDecided, requestId, record, new
+                entries.Add(Audit("system", AuditActions.ReleaseDecided, requestId, record, new
                 {
                     version = request.Version,
                     outcome = request.State.ToString().ToLowerInvariant(),
                     files = request.Outcome.ToDictionary(o => o.Key, o => DecisionName(o.Value)),
                     disagreed = request.Files.Where(f => request.AllVotes.Where(v => v.Version == request.Version).Select(v => v.Files[f].Decision).Distinct().Count() > 1),
                 }));
-            return new ReleaseChange(audit);
+            return new ReleaseChange(entries);
         }, cancellationToken));
         return after.Request.State == ReleaseState.Approved ? await PublishAsync(requestId, cancellationToken) : after;
     }
@@ -147,7 +147,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
             {
                 var error = e is InvalidOperationException ? e.Message : "content does not match its SHA-256";
                 logger.LogError(e, "Release request {RequestId}: {File} could not be published: {Error}", requestId, file.Name, error);
-                await new Data.Audit.AuditLog(database.DataSource).AppendAsync(
+                await audit.RecordAsync(
                     Audit("system", AuditActions.ReleasePublishFailed, requestId, record, new { file = file.Name, sha256 = file.Sha256, error }), cancellationToken);
                 return record;
             }
@@ -272,10 +272,10 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
     private static object FileDetails(IntakeResult snapshot) => snapshot.Accepted.Select(a => new { name = a.Name, sha256 = a.Sha256, size = a.Size });
 
     private static AuditEntry Audit(string actor, string action, long requestId, AccountTeam team, object details) =>
-        new(actor, action, "release_request", requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), team.EventId, team.TeamId, DetailsJson: JsonSerializer.Serialize(details));
+        AuditEntries.ForReleaseRequest(actor, action, requestId, team.EventId, team.TeamId, details);
 
     private static AuditEntry Audit(string actor, string action, long requestId, ReleaseRecord record, object details) =>
-        new(actor, action, "release_request", requestId.ToString(System.Globalization.CultureInfo.InvariantCulture), record.EventId, record.Request.TeamId, DetailsJson: JsonSerializer.Serialize(details));
+        AuditEntries.ForReleaseRequest(actor, action, requestId, record.EventId, record.Request.TeamId, details);
 
     /// <summary>Turns the state machine's refusals into messages for the person; everything else is a fault and propagates.</summary>
     private static async Task<T> Guard<T>(Func<Task<T>> action)

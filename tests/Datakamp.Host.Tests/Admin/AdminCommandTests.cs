@@ -34,7 +34,7 @@ public sealed class AdminCommandTests(PostgresFixture postgres, DockerFixture do
         Assert.Equal(0, register.Exit);
         Assert.StartsWith("registered dataset households of event demo: 3 columns, unit household_id, policy cbs-persons, sha256 ", register.Output);
         Assert.Equal(0, grant.Exit);
-        Assert.Equal((65, "datakamp: team 'zuid' has dataset 'households' already"), (grantAgain.Exit, grantAgain.Error));
+        Assert.Equal((65, "datakamp: --team: Team Zuid holds a grant of households in force already."), (grantAgain.Exit, grantAgain.Error));
         Assert.Equal(0, account.Exit);
         Assert.Matches(@"^created account sara; one-time set-password link \(valid 72 h\): /set-password/[A-Za-z0-9_-]{43}$", account.Output);
         Assert.Equal((0, "event demo: one output checker reviews each release request"), (oneChecker.Exit, oneChecker.Output));
@@ -44,20 +44,41 @@ public sealed class AdminCommandTests(PostgresFixture postgres, DockerFixture do
     }
 
     [Theory]
-    [InlineData("person", "cbs-persons", "--unit 'person' is not a column of people.csv (columns: person_id, income)")]
-    [InlineData("person_id", "no-such-policy", null)]
-    public async Task Registering_a_dataset_names_what_is_wrong_with_it(string unit, string policy, string? expectedError)
+    [InlineData("person_id,income\nP1,10\n", "person", "cbs-persons", "--unit: 'person' is not a column of the file (columns: person_id, income).")]
+    [InlineData("person_id,income\nP1,10\n", "person_id", "no-such-policy", "--policy: There is no policy 'no-such-policy' in the policies folder.")]
+    [InlineData("person_id,income\nP1,caf\u00e9\n", "person_id", "cbs-persons", "--file: The file is not UTF-8 text: save it as UTF-8 CSV.")]
+    [InlineData(null, "person_id", "cbs-persons", "--file: There is no file {file} on the host.")]
+    public async Task Registering_a_dataset_names_the_option_that_is_wrong_and_writes_nothing(string? content, string unit, string policy, string expectedError)
     {
-        TestEnvironment.RequireOrSkip(postgres.UnavailableReason);
-        using var state = new ScratchStateDirectory();
-        var file = Path.Combine(state.Path, "people.csv");
-        await File.WriteAllTextAsync(file, "person_id,income\nP1,10\n", TestContext.Current.CancellationToken);
+        await using var world = await AdminWorld.CreateAsync(postgres, "registerverb");
+        var file = Path.Combine(world.Folder, "people.csv");
+        // The non-UTF-8 case is written as Latin-1, as a spreadsheet saving "CSV" on some machines would.
+        if (content is not null) await File.WriteAllBytesAsync(file, System.Text.Encoding.Latin1.GetBytes(content), TestContext.Current.CancellationToken);
 
-        var result = await RunAsync("admin", "register-dataset", "--event", "demo", "--name", "people", "--file", file, "--unit", unit, "--policy", policy,
-            state.Setting, $"--Storage:PoliciesDirectory={Path.Combine(TestEnvironment.RepositoryRoot, "policies")}");
+        var result = await world.RunAsync("register-dataset", "--event", "dk", "--name", "people", "--file", file, "--unit", unit, "--policy", policy);
 
-        Assert.Equal(64, result.Exit);
-        Assert.Equal($"datakamp: {expectedError ?? $"--policy 'no-such-policy': there is no {Path.Combine(TestEnvironment.RepositoryRoot, "policies")}/no-such-policy.yaml"}", result.Error);
+        Assert.Equal((65, $"datakamp: {expectedError.Replace("{file}", file)}"), (result.Exit, result.Error));
+        Assert.DoesNotContain(await new Datakamp.Data.Repositories.DatasetRepository(world.Db).ListAsync(world.Persons.EventId, TestContext.Current.CancellationToken),
+            d => d.Name == "people");
+        Assert.Empty(await world.AuditAsync());
+    }
+
+    [Fact]
+    public async Task A_duplicate_account_is_refused_in_the_staff_consoles_words_and_help_is_not_an_error()
+    {
+        await using var world = await AdminWorld.CreateAsync(postgres, "accountverb");
+
+        var first = await world.RunAsync("create-account", "--username", "sara", "--name", "Sara", "--team", "dk/zuid");
+        var again = await world.RunAsync("create-account", "--username", "sara", "--name", "Sara again", "--checker");
+        var noRole = await world.RunAsync("create-account", "--username", "piet", "--name", "Piet");
+        var help = await AdminCommandTests.RunAsync("admin", "grant", "--help");
+
+        Assert.Equal(0, first.Exit);
+        Assert.Equal((65, "datakamp: --username: There is an account 'sara' already."), (again.Exit, again.Error));
+        Assert.Equal((65, "datakamp: --staff, --checker or --team: An account needs a role: staff, output checker and/or member of a team."), (noRole.Exit, noRole.Error));
+        Assert.Equal(0, help.Exit);
+        Assert.Contains("datakamp admin grant --event E --dataset N --team T --purpose TEXT [--until YYYY-MM-DD]", help.Output);
+        Assert.Equal(["account.created", "account.set_password_link_issued"], (await world.AuditAsync()).Select(a => a.Action));
     }
 
     /// <summary>Runs the real executable with <paramref name="args"/> and waits for it: exit code, standard output (log lines left out), standard error.</summary>

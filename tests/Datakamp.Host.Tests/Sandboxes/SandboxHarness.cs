@@ -1,5 +1,6 @@
 using Datakamp.Data;
 using Dapper;
+using Datakamp.Data.Audit;
 using Datakamp.Data.Repositories;
 using Datakamp.Docker;
 using Datakamp.Domain;
@@ -36,7 +37,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
         var database = Database.OpenedOn(db);
         Database = database;
         Registry = new IdeSessionRegistry();
-        Manager = new SandboxManager(engine, database, Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options),
+        Manager = new SandboxManager(engine, database, new AuditTrail(database), Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = state.Path }), TimeProvider.System, NullLogger<SandboxManager>.Instance);
         Reconciler = new SandboxReconciler(Manager, database, engine, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<SandboxReconciler>.Instance);
     }

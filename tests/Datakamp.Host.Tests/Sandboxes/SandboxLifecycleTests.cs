@@ -161,7 +161,7 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
     {
         await using var harness = await SandboxHarness.StartAsync(postgres, docker);
         using var deadEngine = new DockerEngineClient(new DockerEngineOptions { SocketPath = "/run/datakamp-test-no-engine.sock" });
-        var manager = new SandboxManager(deadEngine, harness.Database, harness.Registry, harness.Connections,
+        var manager = new SandboxManager(deadEngine, harness.Database, new Datakamp.Data.Audit.AuditTrail(harness.Database), harness.Registry, harness.Connections,
             Microsoft.Extensions.Options.Options.Create(harness.Options),
             Microsoft.Extensions.Options.Options.Create(new Datakamp.Host.Options.StorageOptions { StateDirectory = harness.State.Path }),
             TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SandboxManager>.Instance);

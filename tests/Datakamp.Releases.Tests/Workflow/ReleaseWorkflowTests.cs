@@ -42,7 +42,8 @@ public sealed class ReleaseWorkflowTests(PostgresFixture postgres) : IAsyncLifet
         _store = new ContentStore(Path.Combine(_state.Path, "content"));
         // The intake is never called here (no submission), so it needs no engine.
         var intake = new OutboxIntake(null!, _store);
-        _workflow = new ReleaseWorkflow(Database.OpenedOn(_db), intake, _store, new CheckSignal(), IntakeLimits.Default, TimeProvider.System,
+        var database = Database.OpenedOn(_db);
+        _workflow = new ReleaseWorkflow(database, intake, _store, new CheckSignal(), IntakeLimits.Default, new AuditTrail(database), TimeProvider.System,
             NullLogger<ReleaseWorkflow>.Instance);
         _releases = new ReleaseRepository(_db);
 
