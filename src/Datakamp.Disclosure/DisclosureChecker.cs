@@ -99,6 +99,8 @@ public static class DisclosureChecker
 
     private static void PreScreenOne(CheckRequest request, TableSpec spec)
     {
+        if (request.RequireSubmittedFiles && !spec.NamesSubmittedFile)
+            throw spec.ErrorAt("file", "missing key 'file': name the submitted table this spec describes");
         if (request.SubmittedFiles.TryGetValue(spec.File, out var submittedPath))
             PreScreen.Check(spec, submittedPath, request.Policy);
         else if (request.RequireSubmittedFiles)
@@ -150,13 +152,13 @@ public static class DisclosureChecker
         }
 
         var reasons = new List<string>();
-        if (failing > 0) reasons.Add($"{failing} of {cells.Count} cells fail and are marked for primary suppression.");
-        if (reviewing > 0) reasons.Add($"{reviewing} of {cells.Count} cells need review.");
-        if (mismatches > 0) reasons.Add($"{mismatches} submitted values differ from the recomputation.");
-        if (missing > 0) reasons.Add($"{missing} cells are missing from the submitted file.");
+        if (failing > 0) reasons.Add($"{failing} of {Plural.Count(cells.Count, "cell", "cells")} {Plural.Word(failing, "fails and is", "fail and are")} marked for primary suppression.");
+        if (reviewing > 0) reasons.Add($"{reviewing} of {Plural.Count(cells.Count, "cell", "cells")} {Plural.Word(reviewing, "needs", "need")} review.");
+        if (mismatches > 0) reasons.Add($"{Plural.Count(mismatches, "submitted value differs", "submitted values differ")} from the recomputation.");
+        if (missing > 0) reasons.Add($"{Plural.Count(missing, "cell is", "cells are")} missing from the submitted file.");
         if (!compared) reasons.Add("No submitted file was given: the recomputed table was checked, no submitted values were compared.");
         if (table.RowsWithMissingCategory > 0)
-            reasons.Add($"{table.RowsWithMissingCategory} matching rows have an empty dimension value and are in no cell.");
+            reasons.Add($"{Plural.Count(table.RowsWithMissingCategory, "matching row has", "matching rows have")} an empty dimension value and {Plural.Word(table.RowsWithMissingCategory, "is", "are")} in no cell.");
         if (spec.Dataset.StartsWith("workspace:", StringComparison.Ordinal))
         {
             status = status.Worst(CheckStatus.Review);

@@ -26,11 +26,20 @@ public class AcroComparisonTests
     }
 
     [Fact]
-    public void Case2_top_two_exactly_ninety_percent_passes()
+    public void Case2_top_two_exactly_ninety_percent_fails_as_in_acro_1_0_1()
     {
-        // 45, 45 and ten units of 1: X = 100, top-2 = 90; ACRO: 90/100 > 0.90 is False -> pass.
-        // p-ratio: (100 - 45 - 45)/45 = 0.222 >= 0.10 -> pass; 12 rows >= 10.
+        // 45, 45 and ten units of 1: X = 100, top-2 = 90; ACRO 1.0.1: 90/100 >= 0.90 is True -> nk fails
+        // (ACRO 0.4.12 compared with > and passed it). p-ratio: (100 - 45 - 45)/45 = 0.222 >= 0.10 -> pass; 12 rows >= 10.
         var values = new double[] { 45, 45 }.Concat(Enumerable.Repeat(1.0, 10)).ToArray();
+        Assert.Equal(CheckStatus.Fail, Decide(SpecYaml("sum"), OneRegion(values)));
+    }
+
+    [Fact]
+    public void Case2b_top_two_just_below_ninety_percent_passes()
+    {
+        // 45, 44.99 and ten units of 1.001: X = 89.99 + 10.01 = 100, top-2 = 89.99; 0.8999 >= 0.90 is False -> pass.
+        // p-ratio: (100 - 89.99)/45 = 0.222 -> pass; 12 rows.
+        var values = new double[] { 45, 44.99 }.Concat(Enumerable.Repeat(1.001, 10)).ToArray();
         Assert.Equal(CheckStatus.Pass, Decide(SpecYaml("sum"), OneRegion(values)));
     }
 
@@ -67,5 +76,15 @@ public class AcroComparisonTests
         var csv = "id,region,kind\n" + string.Concat(Enumerable.Range(0, 40).Select(i =>
             $"{i},{(i < 20 ? "A" : "B")},{(i % 20 < 10 ? "x" : "y")}\n"));
         Assert.Equal(CheckStatus.Pass, Decide(SpecYaml("count", cols: "[kind]", value: null), csv));
+    }
+
+    [Fact]
+    public void Case7_empty_cell_of_a_magnitude_table_fails()
+    {
+        // Sum of income by region x kind, 10 persons of income 100 in (A, x), (A, y) and (B, x), none in (B, y).
+        // ACRO: vals.count() = 0 < 10 -> the empty cell is flagged; acro-default flags it through zero_cells.
+        var csv = "id,region,kind,income\n" + string.Concat(Enumerable.Range(0, 30).Select(i =>
+            $"{i},{(i < 20 ? "A" : "B")},{(i < 10 || i >= 20 ? "x" : "y")},100\n"));
+        Assert.Equal(CheckStatus.Fail, Decide(SpecYaml("sum", cols: "[kind]"), csv));
     }
 }

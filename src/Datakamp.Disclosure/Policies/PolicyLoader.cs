@@ -54,7 +54,8 @@ public static class PolicyLoader
             ?? throw new DisclosureInputException(file, rules.Line, "rule 'threshold' is required in every policy");
         var dominance = Read(rules, "dominance", m => new DominanceSettings(
             (int)Range(m, "n", m.RequiredInteger("n"), 1, 100),
-            Range(m, "k_percent", m.RequiredNumber("k_percent"), double.Epsilon, 100), Status(m)));
+            Range(m, "k_percent", m.RequiredNumber("k_percent"), double.Epsilon, 100), Status(m),
+            m.OptionalBool("unsafe_at_k") ?? false));
         var pPercent = Read(rules, "p_percent", m => new PPercentSettings(
             Range(m, "p", m.RequiredNumber("p"), double.Epsilon, 100), Status(m)));
         var group = Read(rules, "group_disclosure", m => new StatusSettings(Status(m)));
@@ -133,7 +134,7 @@ public static class PolicyLoader
     private static IEnumerable<string> AllowedKeys(string rule) => rule switch
     {
         "threshold" => ["min_units", "status"],
-        "dominance" => ["n", "k_percent", "status"],
+        "dominance" => ["n", "k_percent", "status", "unsafe_at_k"],
         "p_percent" => ["p", "status"],
         "std" => ["degrees_of_freedom", "status"],
         "comparison" => ["relative_tolerance", "status", "missing_cell_status"],

@@ -5,8 +5,11 @@ namespace Datakamp.Disclosure.Policies;
 /// <summary>Minimum number of distinct units per cell; a cell with 0 &lt; n &lt; <see cref="MinUnits"/> is unsafe.</summary>
 public sealed record ThresholdSettings(int MinUnits, CheckStatus Status);
 
-/// <summary>(n,k) dominance: the <see cref="N"/> largest units may not hold more than <see cref="KPercent"/>% of the cell.</summary>
-public sealed record DominanceSettings(int N, double KPercent, CheckStatus Status);
+/// <summary>
+/// (n,k) dominance: the <see cref="N"/> largest units may not hold more than <see cref="KPercent"/>% of the cell.
+/// With <see cref="UnsafeAtK"/> true a share of exactly k% is unsafe too (ACRO 1.0.1 compares with &gt;=).
+/// </summary>
+public sealed record DominanceSettings(int N, double KPercent, CheckStatus Status, bool UnsafeAtK = false);
 
 /// <summary>p% rule: the second-largest unit may not estimate the largest within <see cref="P"/>%.</summary>
 public sealed record PPercentSettings(double P, CheckStatus Status);

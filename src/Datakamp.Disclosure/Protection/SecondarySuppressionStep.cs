@@ -164,7 +164,7 @@ internal static class SecondarySuppressionStep
             string message = outcome switch
             {
                 SuppressionOutcome.Protected when secondaries > 0 => string.Create(CultureInfo.InvariantCulture,
-                    $"Secondary suppression ({quantity}{with}): {secondaries} more cells must be suppressed (#) so that no primary cell can be recomputed within its protection; information loss {secondaryValue:G6}{(total is > 0 ? $" ({100 * secondaryValue / total.Value:0.##}% of the table total)" : "")}."),
+                    $"Secondary suppression ({quantity}{with}): {Plural.Count(secondaries, "more cell", "more cells")} must be suppressed (#) so that no primary cell can be recomputed within its protection; information loss {secondaryValue:G6}{(total is > 0 ? $" ({100 * secondaryValue / total.Value:0.##}% of the table total)" : "")}."),
                 SuppressionOutcome.Protected when primaries > 0 => $"Secondary suppression ({quantity}{with}): the primary cells cannot be recomputed from what is published; no further cells need to be suppressed.",
                 SuppressionOutcome.Protected => $"Secondary suppression ({quantity}{with}): no cell of this table needs to be suppressed.",
                 _ => $"Secondary suppression FAILED ({quantity}{with}): {solution.Message} The file cannot be released with this suppression pattern.",

@@ -8,10 +8,12 @@ namespace Datakamp.Disclosure.Rules;
 /// <summary>
 /// (n,k) dominance for sum and mean cells (a mean discloses its sum, given the count). With x1 ≥ x2 ≥ …
 /// the per-unit contributions (all rows of a unit summed first) and X the cell total, unsafe when
-/// <c>x1 + … + xn &gt; k/100 · X</c> (strictly greater, as ACRO). When the cell has negative contributions,
+/// <c>x1 + … + xn &gt; k/100 · X</c>; with the policy's <c>unsafe_at_k</c> (acro-default) also when equal, as
+/// ACRO 1.0.1 compares with &gt;= (ACRO 0.4.12 compared strictly). When the cell has negative contributions,
 /// absolute contributions and X = Σ|x| are used, for that cell only. Cells with X ≤ 0 have nothing to dominate.
 /// Protection (the usual equivalent for (n,k)): the total must grow until the top n hold k%:
-/// <c>100/k · (x1 + … + xn) − X</c>, both directions.
+/// <c>100/k · (x1 + … + xn) − X</c>, both directions. At exactly k% with <c>unsafe_at_k</c> that is 0, and
+/// the suppression step gives such a cell the policy's minimum protection instead.
 /// </summary>
 public sealed class DominanceRule(DominanceSettings settings) : IDisclosureRule
 {
@@ -24,12 +26,16 @@ public sealed class DominanceRule(DominanceSettings settings) : IDisclosureRule
         var total = e.DominanceTotal;
         if (e.UnitsWithValue == 0 || !(total > 0)) return null;
         var top = e.TopContributions.Take(settings.N).Sum();
-        if (!(top > settings.KPercent / 100 * total)) return null;
+        // Both sides times 100, so that whole-number data at exactly k% compares exactly (0.9 · X may round).
+        var topTimes100 = top * 100;
+        var limit = settings.KPercent * total;
+        var unsafeCell = settings.UnsafeAtK ? topTimes100 >= limit : topTimes100 > limit;
+        if (!unsafeCell) return null;
         var share = top / total * 100;
         var protection = 100 / settings.KPercent * top - total;
         var largest = settings.N == 1 ? "The largest unit holds" : $"The {settings.N} largest units hold";
         return new RuleFinding(Id, settings.Status,
-            $"{largest} {N(share)}% of the cell total, more than {N(settings.KPercent)}%" + (e.Negatives > 0 ? " (absolute values, the cell has negatives)." : "."),
+            $"{largest} {N(share)}% of the cell total, {(settings.UnsafeAtK ? "at least" : "more than")} {N(settings.KPercent)}%" + (e.Negatives > 0 ? " (absolute values, the cell has negatives)." : "."),
             new Dictionary<string, double> { ["top_n_sum"] = top, ["total"] = total, ["share_percent"] = share, ["n"] = settings.N, ["k_percent"] = settings.KPercent },
             protection, protection);
     }

@@ -34,7 +34,8 @@ public sealed class GroupDisclosureRule(StatusSettings settings) : IDisclosureRu
             if (!othersEmpty) continue;
             var dim = table.Dimensions[d];
             return new RuleFinding(Id, settings.Status,
-                $"All {cell.Evidence.Units} units of this group have {dim.Column} = '{dim.Categories[own]}'; the other {categories - 1} categories are empty, so the group's {dim.Column} is disclosed.",
+                $"{(cell.Evidence.Units == 1 ? "The only unit" : $"All {cell.Evidence.Units} units")} of this group {Plural.Word(cell.Evidence.Units, "has", "have")} {dim.Column} = '{dim.Categories[own]}'; "
+                + $"the other {Plural.Count(categories - 1, "category is", "categories are")} empty, so the group's {dim.Column} is disclosed.",
                 new Dictionary<string, double> { ["units"] = cell.Evidence.Units, ["empty_categories"] = categories - 1 });
         }
         return null;

@@ -16,7 +16,7 @@ public sealed class MissingValuesRule(StatusSettings settings) : IDisclosureRule
         var e = cell.Evidence;
         if (!table.Statistic.IsMagnitude || e.MissingValueRows == 0) return null;
         return new RuleFinding(Id, settings.Status,
-            $"{e.MissingValueRows} of {e.Rows} rows have no value; they are not part of the statistic.",
+            $"{e.MissingValueRows} of {Plural.Count(e.Rows, "row", "rows")} {Plural.Word(e.MissingValueRows, "has", "have")} no value; {Plural.Word(e.MissingValueRows, "it is", "they are")} not part of the statistic.",
             new Dictionary<string, double> { ["missing_rows"] = e.MissingValueRows, ["rows"] = e.Rows });
     }
 }

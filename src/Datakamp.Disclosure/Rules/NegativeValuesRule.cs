@@ -17,7 +17,7 @@ public sealed class NegativeValuesRule(StatusSettings settings) : IDisclosureRul
         var e = cell.Evidence;
         if (e.Negatives == 0) return null;
         return new RuleFinding(Id, settings.Status,
-            $"{e.Negatives} of {e.UnitsWithValue} units contribute a negative value; dominance was judged on absolute values.",
+            $"{e.Negatives} of {Plural.Count(e.UnitsWithValue, "unit", "units")} {Plural.Word(e.Negatives, "contributes", "contribute")} a negative value; dominance was judged on absolute values.",
             new Dictionary<string, double> { ["negatives"] = e.Negatives, ["units_with_value"] = e.UnitsWithValue });
     }
 }

@@ -17,7 +17,7 @@ public sealed class StdDegreesOfFreedomRule(StdSettings settings) : IDisclosureR
         var n = cell.Evidence.UnitsWithValue;
         if (table.Statistic.Kind != StatisticKind.Std || n == 0 || n - 1 >= settings.DegreesOfFreedom) return null;
         return new RuleFinding(Id, settings.Status,
-            $"A standard deviation over {n} units has {n - 1} degrees of freedom, fewer than {settings.DegreesOfFreedom}.",
+            $"A standard deviation over {Plural.Count(n, "unit", "units")} has {Plural.Count(n - 1, "degree", "degrees")} of freedom, fewer than {settings.DegreesOfFreedom}.",
             new Dictionary<string, double> { ["n"] = n, ["degrees_of_freedom"] = n - 1, ["required"] = settings.DegreesOfFreedom });
     }
 }

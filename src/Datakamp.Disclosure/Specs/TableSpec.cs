@@ -20,7 +20,10 @@ public sealed record TableSpec
     public string? Weight { get; init; }
     public FilterExpression? Filter { get; init; }
     public bool Margins { get; init; }
+    /// <summary>The submitted table's file name (<c>file:</c>); without it, the spec file's name without extension, a label only.</summary>
     public required string File { get; init; }
+    /// <summary>False when the spec has no <c>file:</c>: it cannot be compared with a submitted table.</summary>
+    public bool NamesSubmittedFile { get; init; } = true;
     public char Delimiter { get; init; } = ',';
 
     /// <summary>Line of each key in <see cref="SourceFile"/>, so later errors (unknown column) can point at it.</summary>

@@ -82,7 +82,10 @@ public static class TableSpecLoader
         }
 
         var margins = m.OptionalBool("margins") ?? false;
-        var fileName = NonEmpty(m, "file", m.RequiredString("file"));
+        // 'file' names the submitted table to compare with; a spec checked on the recomputation alone
+        // (datakamp check without --submitted) needs none and is labelled after the spec file instead.
+        var fileGiven = m.OptionalString("file");
+        var fileName = fileGiven is null ? Path.GetFileNameWithoutExtension(file) : NonEmpty(m, "file", fileGiven);
         var delimText = m.OptionalString("delimiter") ?? ",";
         var delimiter = delimText switch
         {
@@ -108,6 +111,7 @@ public static class TableSpecLoader
             Filter = filter,
             Margins = margins,
             File = fileName,
+            NamesSubmittedFile = fileGiven is not null,
             Delimiter = delimiter,
             KeyLines = lines,
         };

@@ -178,7 +178,7 @@ public static class SecondarySuppressor
         if (unprotected.Count == 0 && !unreliable && impossible.Count == 0)
         {
             status = SuppressionStatus.Protected;
-            message = string.Create(CultureInfo.InvariantCulture, $"Protected: {output.Count - secondaryCount} primary and {secondaryCount} secondary cells suppressed (secondary value {valueSum:G6}, cost {costSum:G6}).");
+            message = string.Create(CultureInfo.InvariantCulture, $"Protected: {output.Count - secondaryCount} primary and {secondaryCount} secondary {Plural.Word(output.Count, "cell", "cells")} suppressed (secondary value {valueSum:G6}, cost {costSum:G6}).");
         }
         else if (impossible.Count > 0)
         {

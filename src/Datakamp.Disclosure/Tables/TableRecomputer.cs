@@ -154,7 +154,7 @@ public static class TableRecomputer
         var spec = run.Plan.Spec;
         try
         {
-            if (run.RowsMatched == 0) throw spec.ErrorAt("filter", $"the filter matches none of the {run.RowsRead:N0} rows; an empty table cannot be checked");
+            if (run.RowsMatched == 0) throw spec.ErrorAt("filter", $"the filter matches none of the {Plural.Count(run.RowsRead, "row", "rows")}; an empty table cannot be checked");
             if (run.RowsUsed == 0) throw spec.ErrorAt("rows", "every matching row has an empty value in a dimension column; the table is empty");
             return new TableOutcome(spec, run.Aggregator.Build(spec, run.RowsRead, run.RowsUsed, run.RowsWithMissingCategory), null);
         }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Datakamp.Disclosure;
 using Datakamp.Disclosure.Policies;
 using Datakamp.Disclosure.Specs;
@@ -10,23 +9,32 @@ namespace Datakamp.Host.Check;
 /// <summary>
 /// <c>datakamp check</c>: recomputes one or more tables (linked tables: several specs, one pass over the
 /// microdata) from the microdata, checks them against a policy, optionally compares submitted files,
-/// writes the verdict JSON and a readable summary. Exit code: the verdict (0 pass, 1 fail, 2 review),
-/// or 64 usage, 65 bad data/spec/policy, 66 file not found, each with one line on stderr.
+/// writes the verdict JSON and a readable summary (<c>--details</c>: every table in full). Exit code: the
+/// verdict (0 pass, 1 fail, 2 review), or 64 usage, 65 bad data/spec/policy, 66 file or policy name not
+/// found, each with one line on stderr. Everything a person can get wrong is checked before the microdata is read.
 /// </summary>
 internal static class CheckCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (CheckOptions.WantsHelp(args))
+        {
+            Console.Out.WriteLine(CheckHelp.Text);
+            return CheckExitCodes.Pass;
+        }
         var options = CheckOptions.Parse(args);
-        foreach (var path in new[] { options.Data, options.Policy }.Concat(options.Specs).Concat(options.Submitted))
+        var (policyPath, policyError) = PolicyArgument.Resolve(options.Policy, CommandConfiguration.Build([]).Storage.PoliciesDirectory);
+        if (policyPath is null) return DatakampCommandLine.Fail(policyError!, CheckExitCodes.NotFound);
+        foreach (var path in new[] { options.Data }.Concat(options.Specs).Concat(options.Submitted))
             if (!File.Exists(path))
                 return DatakampCommandLine.Fail($"{path}: no such file", CheckExitCodes.NotFound);
+        if (options.Out is not null) VerdictOutput.EnsureWritable(options.Out);
 
         Policy policy;
         List<TableSpec> specs;
         try
         {
-            policy = PolicyLoader.LoadFile(options.Policy);
+            policy = PolicyLoader.LoadFile(policyPath);
             specs = options.Specs.Select(TableSpecLoader.LoadFile).ToList();
         }
         catch (DisclosureInputException e)
@@ -40,8 +48,10 @@ internal static class CheckCommand
         using (var progress = CheckProgress.ForTerminal(Path.GetFileName(options.Data), new FileInfo(options.Data).Length))
             verdict = await DisclosureChecker.CheckAsync(request, progress);
 
-        if (options.Out is not null) await WriteVerdictAsync(options.Out, verdict);
-        VerdictSummary.Write(Console.Out, verdict, Console.IsOutputRedirected ? 120 : Math.Max(Console.WindowWidth, 60));
+        if (options.Out is not null) await VerdictOutput.WriteAsync(options.Out, verdict);
+        var width = Console.IsOutputRedirected ? 120 : Math.Max(Console.WindowWidth, 60);
+        if (options.Details) VerdictDetails.Write(Console.Out, verdict, width);
+        else VerdictSummary.Write(Console.Out, verdict, options.Out);
 
         // A table that could not be checked at all (bad data, a column not in the data, ...) is bad input.
         var unreadable = verdict.Files.Where(f => f.Status == CheckStatus.Fail && f.RowsRead is null).ToList();
@@ -56,9 +66,12 @@ internal static class CheckCommand
     }
 
     // A submitted table belongs to the spec whose `file:` has its file name; with one spec and one file they pair anyway.
+    // Comparing is what `file:` is for: a spec without it cannot take a submitted table.
     private static Dictionary<string, string> MatchSubmitted(List<TableSpec> specs, IReadOnlyList<string> files)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (files.Count > 0 && specs.FirstOrDefault(s => !s.NamesSubmittedFile) is { } unnamed)
+            throw unnamed.ErrorAt("file", "missing key 'file': with --submitted, every spec must name the submitted table it describes");
         foreach (var path in files)
         {
             var spec = specs.FirstOrDefault(s => Path.GetFileName(s.File) == Path.GetFileName(path))
@@ -67,14 +80,5 @@ internal static class CheckCommand
             if (!result.TryAdd(spec.File, path)) throw new UsageException($"check: two --submitted files for '{spec.File}'");
         }
         return result;
-    }
-
-    // Written to a temporary file first, so a reader never sees half a verdict.
-    private static async Task WriteVerdictAsync(string path, VerdictDocument verdict)
-    {
-        var temporary = path + ".partial";
-        await using (var stream = File.Create(temporary))
-            await JsonSerializer.SerializeAsync(stream, verdict, VerdictJsonContext.Default.VerdictDocument);   // streamed, not one large string
-        File.Move(temporary, path, overwrite: true);
     }
 }

@@ -2,12 +2,15 @@ using Datakamp.Host.Cli;
 
 namespace Datakamp.Host.Check;
 
-/// <summary>The parsed command line of <c>datakamp check</c>.</summary>
+/// <summary>The parsed command line of <c>datakamp check</c>. <see cref="Policy"/> is as typed: a name or a path (<see cref="PolicyArgument"/>).</summary>
 internal sealed record CheckOptions(
-    string Data, IReadOnlyList<string> Specs, string Policy, IReadOnlyList<string> Submitted, string? Out, char Delimiter)
+    string Data, IReadOnlyList<string> Specs, string Policy, IReadOnlyList<string> Submitted, string? Out, char Delimiter, bool Details)
 {
     public const string Usage =
-        "check --data FILE --spec SPEC [--spec SPEC ...] --policy POLICY [--submitted TABLE ...] [--out VERDICT.json] [--delimiter ,]";
+        "check --data FILE --spec SPEC [--spec SPEC ...] --policy NAME|FILE [--submitted TABLE ...] [--out VERDICT.json] [--details] [--delimiter ,]";
+
+    /// <summary>True when the command line asks for help: then nothing else on it matters.</summary>
+    public static bool WantsHelp(string[] args) => args.Any(a => a is "--help" or "-h");
 
     public static CheckOptions Parse(string[] args)
     {
@@ -15,6 +18,7 @@ internal sealed record CheckOptions(
         var specs = new List<string>();
         var submitted = new List<string>();
         var delimiter = ',';
+        var details = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
@@ -27,13 +31,14 @@ internal sealed record CheckOptions(
                 case "--submitted": submitted.Add(Value()); break;
                 case "--out": output = Value(); break;
                 case "--delimiter": delimiter = ParseDelimiter(Value()); break;
-                default: throw new UsageException($"check: unknown option '{args[i]}'; usage: datakamp {Usage}");
+                case "--details": details = true; break;
+                default: throw new UsageException($"check: unknown option '{args[i]}'; usage: datakamp {Usage} (datakamp check --help explains each)");
             }
         }
         if (data is null) throw new UsageException($"check: --data is required; usage: datakamp {Usage}");
         if (specs.Count == 0) throw new UsageException($"check: at least one --spec is required; usage: datakamp {Usage}");
         if (policy is null) throw new UsageException($"check: --policy is required; usage: datakamp {Usage}");
-        return new CheckOptions(data, specs, policy, submitted, output, delimiter);
+        return new CheckOptions(data, specs, policy, submitted, output, delimiter, details);
     }
 
     private static char ParseDelimiter(string text) => text switch

@@ -1,114 +1,55 @@
-using System.Globalization;
 using Datakamp.Disclosure;
 using Datakamp.Disclosure.Verdicts;
 
 namespace Datakamp.Host.Check;
 
 /// <summary>
-/// The terminal view of a verdict for an output checker: per table its status and reasons, then the
-/// table itself with flagged cells marked (<c>*</c> fails and is primary-suppressed, <c>#</c> secondary
-/// suppression, <c>?</c> needs review), the flagged cells with their rule ids, and the information loss of
-/// secondary suppression. Two dimensions print as a grid; a third dimension gives one
-/// grid per layer; grids wider than the screen are split into bands of columns.
+/// The default terminal view of a verdict: the verdict, per table its status and reasons, and the first
+/// flagged and secondary-suppressed cells. Short on purpose, so the decision is on one screen even for a
+/// table of thousands of cells; the grids are in <see cref="VerdictDetails"/> (<c>--details</c>) and every
+/// cell with its rules in the verdict file (<c>--out</c>).
 /// </summary>
 internal static class VerdictSummary
 {
-    private const int MaxListedCells = 25;
+    private const int MaxListedCells = 10;
 
-    public static void Write(TextWriter w, VerdictDocument verdict, int width)
+    public static void Write(TextWriter w, VerdictDocument verdict, string? verdictFile)
     {
-        w.WriteLine($"verdict: {verdict.Status.ToWord().ToUpperInvariant()}  (policy {verdict.Policy.Name} v{verdict.Policy.Version}, microdata {verdict.Microdata.File})");
+        WriteVerdictLine(w, verdict);
         foreach (var file in verdict.Files)
         {
-            w.WriteLine();
-            w.WriteLine($"== {file.File} (spec {file.Spec}, {file.Statistic}): {file.Status.ToWord().ToUpperInvariant()}");
-            foreach (var reason in file.Reasons) w.WriteLine($"   {reason}");
-            if (file.Cells.Count == 0 || file.Dimensions.Count == 0) continue;
-            WriteTable(w, file, width);
-            WriteFlagged(w, file);
-            WriteSuppression(w, file);
+            WriteFileHeading(w, file);
+            if (file.Cells.Count == 0) continue;
+            var flagged = file.Cells.Where(c => c.Status != CheckStatus.Pass).ToList();
+            var secondaryCount = file.Cells.Count(c => c.SecondarySuppressed);
+            var secondary = file.Cells.Where(c => c.SecondarySuppressed && c.Status == CheckStatus.Pass).ToList();   // the others are listed as flagged
+            w.WriteLine($"   {Plural.Count(file.Cells.Count, "cell", "cells")}: {Plural.Count(flagged.Count, "flagged cell", "flagged cells")}"
+                + $" (* fail, ? review), {Plural.Count(secondaryCount, "secondary suppression", "secondary suppressions")} (#)");
+            var listed = flagged.Select(FlaggedLine).Concat(secondary.Select(c => $"   # {c.Id}")).ToList();
+            foreach (var line in listed.Take(MaxListedCells)) w.WriteLine(line);
+            if (listed.Count > MaxListedCells) w.WriteLine($"   ... and {Plural.Count(listed.Count - MaxListedCells, "more cell", "more cells")}");
         }
-    }
-
-    private static void WriteTable(TextWriter w, FileVerdict file, int width)
-    {
-        var byId = file.Cells.ToDictionary(c => c.Id);
-        var dims = file.Dimensions;
-        List<string> Labels(DimensionVerdict d) => file.Margins ? [.. d.Categories, "Total"] : [.. d.Categories];
-        string Id(params (DimensionVerdict D, string Label)[] parts) => string.Join("|", parts.Select(p => $"{p.D.Column}={p.Label}"));
-
-        var rows = dims[0];
-        var cols = dims.Count > 1 ? dims[1] : null;
-        List<string?> layers = dims.Count > 2 ? [.. Labels(dims[2])] : [null];
-        foreach (var layer in layers)
-        {
-            w.WriteLine();
-            if (layer is not null) w.WriteLine($"   {dims[2].Column} = {layer}");
-            var colLabels = cols is null ? ["value"] : Labels(cols);
-            var grid = Labels(rows).Select(r => colLabels.Select(c =>
-            {
-                var parts = new List<(DimensionVerdict, string)> { (rows, r) };
-                if (cols is not null) parts.Add((cols, c));
-                if (layer is not null) parts.Add((dims[2], layer));
-                return Show(byId[Id([.. parts])]);
-            }).ToArray()).ToArray();
-            WriteGrid(w, rows.Column, Labels(rows), colLabels, grid, width);
-        }
-    }
-
-    // Prints a grid, splitting the columns into bands that fit the width.
-    private static void WriteGrid(TextWriter w, string corner, List<string> rowLabels, List<string> colLabels, string[][] grid, int width)
-    {
-        var labelWidth = Math.Max(corner.Length, rowLabels.Max(l => l.Length)) + 3;
-        var widths = colLabels.Select((c, j) => Math.Max(c.Length, grid.Max(r => r[j].Length)) + 2).ToArray();
-        var start = 0;
-        while (start < colLabels.Count)
-        {
-            var end = start;
-            var used = labelWidth;
-            while (end < colLabels.Count && (end == start || used + widths[end] <= width)) used += widths[end++];
-            w.WriteLine("   " + corner.PadRight(labelWidth - 3) + string.Concat(Enumerable.Range(start, end - start).Select(j => colLabels[j].PadLeft(widths[j]))));
-            for (var i = 0; i < rowLabels.Count; i++)
-                w.WriteLine("   " + rowLabels[i].PadRight(labelWidth - 3) + string.Concat(Enumerable.Range(start, end - start).Select(j => grid[i][j].PadLeft(widths[j]))));
-            if (end < colLabels.Count) w.WriteLine();
-            start = end;
-        }
-    }
-
-    private static string Show(CellVerdict cell)
-    {
-        var value = cell.Value is not { } v ? "-" : v == Math.Round(v) && Math.Abs(v) < 1e15
-            ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("N2", CultureInfo.InvariantCulture);
-        var mark = cell.PrimarySuppressed ? "*" : cell.SecondarySuppressed ? "#" : cell.Status == CheckStatus.Review ? "?" : cell.Status == CheckStatus.Fail ? "*" : " ";
-        return value + mark;
-    }
-
-    private static void WriteSuppression(TextWriter w, FileVerdict file)
-    {
-        if (file.Suppression is not { } s) return;
-        var secondary = file.Cells.Where(c => c.SecondarySuppressed).ToList();
-        if (secondary.Count == 0) return;
         w.WriteLine();
-        var share = s.SecondaryShare is { } f ? $", {(100 * f).ToString("0.##", CultureInfo.InvariantCulture)}% of the table total" : "";
-        w.WriteLine($"   secondary suppression ({secondary.Count}; # = suppressed so that no * can be recomputed; {s.Quantity}): "
-            + $"information loss {s.SecondaryValue.ToString("N0", CultureInfo.InvariantCulture)}{share}");
-        foreach (var c in secondary.Take(MaxListedCells)) w.WriteLine($"   # {c.Id}");
-        if (secondary.Count > MaxListedCells)
-            w.WriteLine($"   ... and {secondary.Count - MaxListedCells} more (in the verdict file, --out)");
+        w.WriteLine("every table as a grid with all flagged cells: --details"
+            + (verdictFile is null ? "; every cell with its rules: --out VERDICT.json" : $"; every cell with its rules: {verdictFile}"));
     }
 
-    private static void WriteFlagged(TextWriter w, FileVerdict file)
+    /// <summary>The first line of both views.</summary>
+    internal static void WriteVerdictLine(TextWriter w, VerdictDocument verdict) =>
+        w.WriteLine($"verdict: {verdict.Status.ToWord().ToUpperInvariant()}  (policy {verdict.Policy.Name} v{verdict.Policy.Version}, microdata {verdict.Microdata.File})");
+
+    /// <summary>A table's heading and reasons, in both views.</summary>
+    internal static void WriteFileHeading(TextWriter w, FileVerdict file)
     {
-        var flagged = file.Cells.Where(c => c.Status != CheckStatus.Pass).ToList();
         w.WriteLine();
-        if (flagged.Count == 0) { w.WriteLine("   no flagged cells"); return; }
-        w.WriteLine($"   flagged cells ({flagged.Count}; * = fail, primary suppression; ? = review):");
-        foreach (var c in flagged.Take(MaxListedCells))
-        {
-            var rules = string.Join(", ", c.Rules.Where(r => r.Status != CheckStatus.Pass).Select(r => r.Id).Distinct());
-            w.WriteLine($"   {(c.PrimarySuppressed || c.Status == CheckStatus.Fail ? "*" : "?")} {c.Id}: {rules}");
-        }
-        if (flagged.Count > MaxListedCells)
-            w.WriteLine($"   ... and {flagged.Count - MaxListedCells} more (all cells with their rules are in the verdict file, --out)");
+        w.WriteLine($"== {file.File} (spec {file.Spec}, {file.Statistic}): {file.Status.ToWord().ToUpperInvariant()}");
+        foreach (var reason in file.Reasons) w.WriteLine($"   {reason}");
+    }
+
+    /// <summary>"* district=Zuid: threshold": the mark, the cell and the rules that flagged it.</summary>
+    internal static string FlaggedLine(CellVerdict c)
+    {
+        var rules = string.Join(", ", c.Rules.Where(r => r.Status != CheckStatus.Pass).Select(r => r.Id).Distinct());
+        return $"   {(c.PrimarySuppressed || c.Status == CheckStatus.Fail ? "*" : "?")} {c.Id}: {rules}";
     }
 }

@@ -164,6 +164,8 @@ public sealed class RequestChecker(Database database, ContentStore store, Checke
         // every row its own "person". Only the unit registered for the dataset is accepted.
         if (spec.Unit != dataset.UnitColumn)
             return (null, $"{name}: unit '{spec.Unit}' is not the unit of dataset '{dataset.Name}'; contributors are counted by '{dataset.UnitColumn}'.", dataset);
+        if (!spec.NamesSubmittedFile)
+            return (null, $"{name}: the spec has no 'file:' naming the submitted table it describes; add it and submit the spec and its table together.", dataset);
         var submitted = Path.GetFileName(spec.File);
         if (submitted != spec.File || files.All(f => f.Name != submitted))
             return (null, $"{name}: the submitted table '{spec.File}' named by the spec is not a file of this request; submit the spec and its table together.", dataset);

@@ -26,6 +26,7 @@ public class PolicyLoaderTests
         var p = TestData.Policy("cbs-persons");
         Assert.Equal(10, p.Threshold.MinUnits);
         Assert.Equal((1, 50.0), (p.Dominance!.N, p.Dominance.KPercent));
+        Assert.False(p.Dominance.UnsafeAtK);   // strictly more than 50%
         Assert.Equal(10, p.PPercent!.P);
         Assert.False(p.Statistics.Allowed.Contains("min"));
         Assert.Equal(1_000_000, p.Limits.MaxTableCells);
@@ -37,6 +38,7 @@ public class PolicyLoaderTests
         var p = TestData.Policy("acro-default");
         Assert.Equal(10, p.Threshold.MinUnits);
         Assert.Equal((2, 90.0), (p.Dominance!.N, p.Dominance.KPercent));
+        Assert.True(p.Dominance.UnsafeAtK);   // ACRO 1.0.1: exactly 90% fails
         Assert.Equal(10, p.PPercent!.P);
         Assert.Equal(CheckStatus.Fail, p.ZeroCells!.Status);
         Assert.Equal(10, p.Std!.DegreesOfFreedom);

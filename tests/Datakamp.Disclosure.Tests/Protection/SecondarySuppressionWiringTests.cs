@@ -100,7 +100,7 @@ public sealed class SecondarySuppressionWiringTests : IDisposable
         Assert.Equal("count", s.Quantity);
         Assert.Equal((1, 1, 105.0, 224.0), (s.PrimaryCells, s.SecondaryCells, s.SecondaryValue, s.TableTotal!.Value));
         Assert.Equal(105.0 / 224, s.SecondaryShare!.Value, 12);
-        Assert.Contains(file.Reasons, r => r.Contains("1 more cells must be suppressed", StringComparison.Ordinal));
+        Assert.Contains(file.Reasons, r => r.Contains("1 more cell must be suppressed", StringComparison.Ordinal));
         Assert.Equal(2, v.SchemaVersion);
         var json = VerdictJsonContext.Serialize(v);
         Assert.Contains("\"secondary_suppressed\": true", json);

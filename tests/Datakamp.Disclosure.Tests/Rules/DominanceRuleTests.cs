@@ -63,4 +63,32 @@ public class DominanceRuleTests
     {
         Assert.Null(Eval(OneFifty, "median", 60, 10, 10, 10, 10));
     }
+
+    private static readonly DominanceSettings AcroTwoNinety = new(2, 90, CheckStatus.Fail, UnsafeAtK: true);
+
+    [Fact]
+    public void With_unsafe_at_k_a_top_two_share_of_exactly_ninety_percent_fails_with_zero_protection()
+    {
+        // (2,90) inclusive: x1 + x2 = 45 + 45 = 90, X = 90 + 10 * 1 = 100 -> 90 >= 0.9 * 100 unsafe (ACRO 1.0.1).
+        // protection = 100/90 * 90 - 100 = 0 (the suppression step then uses the minimum protection).
+        var f = Eval(AcroTwoNinety, "sum", 45, 45, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        Assert.Equal(CheckStatus.Fail, f!.Status);
+        Assert.Equal(90, f.Numbers["share_percent"], 9);
+        Assert.Equal(0, f.ProtectionUpper!.Value, 9);
+        Assert.Contains("at least 90%", f.Message);
+    }
+
+    [Fact]
+    public void With_unsafe_at_k_a_top_two_share_of_89_99_percent_passes()
+    {
+        // x1 + x2 = 45 + 44.99 = 89.99, X = 89.99 + 10 * 1.001 = 100 -> 89.99 < 90 safe.
+        Assert.Null(Eval(AcroTwoNinety, "sum", 45, 44.99, 1.001, 1.001, 1.001, 1.001, 1.001, 1.001, 1.001, 1.001, 1.001, 1.001));
+    }
+
+    [Fact]
+    public void Without_unsafe_at_k_a_top_two_share_of_exactly_ninety_percent_passes()
+    {
+        // The same cell under a strict (2,90) rule: 90 > 90 is false.
+        Assert.Null(Eval(new DominanceSettings(2, 90, CheckStatus.Fail), "sum", 45, 45, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+    }
 }

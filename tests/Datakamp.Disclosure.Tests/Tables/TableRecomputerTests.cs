@@ -122,7 +122,7 @@ public class TableRecomputerTests
     public void Empty_filter_result_is_an_error()
     {
         var e = Assert.Throws<DisclosureInputException>(() => Table(Csv(("1", "A", "1")), SpecYaml(filter: "region == \"Z\"")));
-        Assert.Equal("t.spec.yaml:10: the filter matches none of the 1 rows; an empty table cannot be checked", e.Message);
+        Assert.Equal("t.spec.yaml:10: the filter matches none of the 1 row; an empty table cannot be checked", e.Message);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Datakamp.Disclosure;
 using Datakamp.Disclosure.Verdicts;
 using Datakamp.Host.Check;
 using Datakamp.Host.Cli;
+using Datakamp.TestSupport;
 
 namespace Datakamp.Host.Tests.Check;
 
@@ -24,15 +25,7 @@ public sealed class CheckCommandTests : IDisposable
         return path;
     }
 
-    private static string Policy
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (!Directory.Exists(Path.Combine(dir!.FullName, "policies"))) dir = dir.Parent;
-            return Path.Combine(dir.FullName, "policies", "cbs-persons.yaml");
-        }
-    }
+    private static string Policy => Path.Combine(TestEnvironment.RepositoryRoot, "policies", "cbs-persons.yaml");
 
     // Noord: 12 persons (safe); Zuid: 3 persons (fails the threshold). Two age bands for a 2-way table.
     private string Persons() => Write("persons.csv", "person_id,district,age_band,sex,income\n"
@@ -66,7 +59,7 @@ public sealed class CheckCommandTests : IDisposable
     public async Task An_unsafe_cell_fails_with_exit_1_a_verdict_file_and_the_cell_marked_in_the_summary()
     {
         var verdictPath = Path.Combine(_dir, "verdict.json");
-        var (exit, output, error) = await Run("check", "--data", Persons(), "--spec", Spec("income.yaml"), "--policy", Policy, "--out", verdictPath);
+        var (exit, output, error) = await Run("check", "--data", Persons(), "--spec", Spec("income.yaml"), "--policy", Policy, "--out", verdictPath, "--details");
 
         Assert.Equal(CheckExitCodes.Fail, exit);
         Assert.Equal("", error);
@@ -90,7 +83,7 @@ public sealed class CheckCommandTests : IDisposable
     public async Task Linked_tables_are_checked_together_and_a_3_way_table_prints_one_block_per_layer()
     {
         var count = Spec("count.yaml", "count", "cols: [age_band]\nlayers: [sex]");
-        var (exit, output, _) = await Run("check", "--data", Persons(), "--spec", Spec("income.yaml"), "--spec", count, "--policy", Policy);
+        var (exit, output, _) = await Run("check", "--data", Persons(), "--spec", Spec("income.yaml"), "--spec", count, "--policy", Policy, "--details");
 
         Assert.Equal(CheckExitCodes.Fail, exit);
         Assert.Contains("== count.csv (spec count.yaml, count): FAIL", output);
@@ -160,7 +153,93 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Contains("at least one --spec is required", error);
         Assert.DoesNotContain("   at ", error);
     }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_prints_the_check_usage_and_exits_0(string flag)
+    {
+        var (exit, output, error) = await Run("check", flag);
+
+        Assert.Equal(CheckExitCodes.Pass, exit);
+        Assert.Equal("", error);
+        Assert.StartsWith("usage: datakamp check --data FILE", output);
+        Assert.Contains("--policy NAME|FILE", output);
+        Assert.Contains("--details", output);
+        Assert.Contains("66 an input file or policy name does not exist", output);
+    }
+
+    [Fact]
+    public async Task The_default_output_is_a_short_summary_with_correct_plurals_and_details_are_on_request()
+    {
+        var (exit, output, _) = await Run("check", "--data", Persons(), "--spec", Spec("income.yaml"), "--policy", Policy);
+
+        Assert.Equal(CheckExitCodes.Fail, exit);
+        Assert.DoesNotMatch(@"Zuid\s+180\*", output);   // no grid by default
+        Assert.Contains("1 of 3 cells fails and is marked for primary suppression.", output);
+        Assert.Contains("1 more cell must be suppressed", output);
+        Assert.Contains("3 cells: 1 flagged cell (* fail, ? review), 1 secondary suppression (#)", output);
+        Assert.Contains("* district=Zuid: threshold", output);
+        Assert.Contains("every table as a grid with all flagged cells: --details", output);
+        Assert.DoesNotMatch(@"\b1 (units|cells|rows|values|more cells|flagged cells|secondary suppressions)\b", output);
+    }
+
+    [Fact]
+    public async Task A_policy_is_found_by_its_name_in_the_policies_folder()
+    {
+        var (exit, output, error) = await Run("check", "--data", Persons(), "--spec", Spec("income.yaml"), "--policy", "acro-default");
+
+        Assert.Equal(CheckExitCodes.Fail, exit);
+        Assert.Equal("", error);
+        Assert.Contains("(policy acro-default v", output);
+    }
+
+    [Fact]
+    public async Task An_unknown_policy_name_is_one_line_naming_it_and_the_available_policies_with_exit_66()
+    {
+        var (exit, output, error) = await Run("check", "--data", Persons(), "--spec", Spec("income.yaml"), "--policy", "cbs-person");
+
+        Assert.Equal(CheckExitCodes.NotFound, exit);
+        Assert.Equal("", output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.StartsWith("datakamp: --policy 'cbs-person': no such policy in ", error);
+        Assert.EndsWith("(available: acro-default, cbs-businesses, cbs-persons)", error.TrimEnd());
+    }
+
+    [Fact]
+    public async Task A_spec_without_file_is_checked_on_its_own_but_cannot_take_a_submitted_table()
+    {
+        var spec = Write("by_district.yaml", "version: 1\nkind: table\ndataset: persons\nunit: person_id\nrows: [district]\nstatistic: count\n");
+        var (exit, output, error) = await Run("check", "--data", Persons(), "--spec", spec, "--policy", Policy);
+
+        Assert.Equal(CheckExitCodes.Fail, exit);   // Zuid has 3 persons
+        Assert.Equal("", error);
+        Assert.Contains("== by_district (spec by_district.yaml, count): FAIL", output);
+
+        var submitted = Write("by_district.csv", "district,value\nNoord,12\nZuid,3\n");
+        (exit, _, error) = await Run("check", "--data", Persons(), "--spec", spec, "--policy", Policy, "--submitted", submitted);
+        Assert.Equal(CheckExitCodes.BadInput, exit);
+        Assert.Contains("by_district.yaml: missing key 'file'", error);
+    }
+
+    [Fact]
+    public async Task An_out_into_a_missing_folder_fails_at_once_before_the_microdata_is_read()
+    {
+        // The data is bad (exit 65 once read): exit 64 and no summary show that --out was refused first.
+        var data = Write("bad.csv", "person_id,district,age_band,income\nP1,Noord,15-24,lots\n");
+        var missing = Path.Combine(_dir, "no-such-folder", "verdict.json");
+        var (exit, output, error) = await Run("check", "--data", data, "--spec", Spec("income.yaml"), "--policy", Policy, "--out", missing);
+
+        Assert.Equal(CheckExitCodes.Usage, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"datakamp: check: --out {missing}: the folder {Path.GetDirectoryName(missing)} does not exist", error.TrimEnd());
+
+        (exit, _, error) = await Run("check", "--data", data, "--spec", Spec("income.yaml"), "--policy", Policy, "--out", _dir);
+        Assert.Equal(CheckExitCodes.Usage, exit);
+        Assert.Contains("is a folder", error);
+    }
 }
+
 
 /// <summary>Tests that replace Console.Out/Error run one at a time.</summary>
 [CollectionDefinition(nameof(ConsoleCapture), DisableParallelization = true)]

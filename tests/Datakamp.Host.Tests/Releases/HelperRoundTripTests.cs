@@ -83,7 +83,7 @@ public sealed class HelperRoundTripTests(PostgresFixture postgres, DockerFixture
         var altered = Assert.Single(verdict.Files, f => f.File == "income_margins.csv");
         var differing = Assert.Single(altered.Cells, c => c.Rules.Any(r => r.Id == "submitted_differs"));
         Assert.Equal(1, differing.Difference!.Value, 6);
-        Assert.Contains("1 submitted values differ from the recomputation.", altered.Reasons);
+        Assert.Contains("1 submitted value differs from the recomputation.", altered.Reasons);
         Assert.All(verdict.Files.Where(f => f != altered), f => Assert.DoesNotContain(f.Cells, c => c.Rules.Any(IsMismatch)));
     }
 
