@@ -9,8 +9,8 @@ namespace Datakamp.Disclosure.Suppression;
 /// </summary>
 /// <remarks>
 /// The polytope is split into independent components (suppressed cells linked through relations) and each
-/// component is solved by one <see cref="BoundedSimplex"/> started at the true values (always feasible),
-/// re-used with warm starts for the min and max of every unknown.
+/// component is loaded once into an <see cref="LpSolver"/> (GLOP) and re-used, from the previous basis, for the min
+/// and max of every unknown. The true values are always a feasible point, so "infeasible" here means a broken problem.
 /// </remarks>
 public static class AttackerModel
 {
@@ -40,16 +40,16 @@ public static class AttackerModel
                 continue;
             }
 
-            var (lp, start, column) = BuildLp(problem, component);
-            var simplex = new BoundedSimplex(lp, start);
+            var (lp, column) = BuildLp(problem, component);
+            using var solver = new LpSolver(lp);
             var cost = new double[lp.VariableCount];
             foreach (var cell in inComponent)
             {
                 var j = column[cell];
                 cost[j] = 1;
-                var min = simplex.Minimize(cost);
+                var min = solver.Minimize(cost);
                 cost[j] = -1;
-                var max = simplex.Minimize(cost);
+                var max = solver.Minimize(cost);
                 cost[j] = 0;
                 result[cell] = new FeasibleInterval(
                     Bound(min, +1),
@@ -81,8 +81,8 @@ public static class AttackerModel
                 continue;
             }
 
-            var (lp, start, column) = BuildLp(problem, component);
-            var simplex = new BoundedSimplex(lp, start);
+            var (lp, column) = BuildLp(problem, component);
+            using var solver = new LpSolver(lp);
             var cost = new double[lp.VariableCount];
             foreach (var p in primaries)
             {
@@ -92,7 +92,7 @@ public static class AttackerModel
                 if (cell.LowerProtection > 0)
                 {
                     cost[j] = 1;
-                    var min = simplex.Minimize(cost);
+                    var min = solver.Minimize(cost);
                     cost[j] = 0;
                     if (!IsClean(min) || Bound(min, +1) > cell.Value - cell.LowerProtection + tolerance)
                     {
@@ -103,7 +103,7 @@ public static class AttackerModel
                 if (cell.UpperProtection > 0)
                 {
                     cost[j] = -1;
-                    var max = simplex.Minimize(cost);
+                    var max = solver.Minimize(cost);
                     cost[j] = 0;
                     if (!IsClean(max) || Bound(max, -1) < cell.Value + cell.UpperProtection - tolerance)
                     {
@@ -125,7 +125,7 @@ public static class AttackerModel
         _ => double.NaN,
     };
 
-    private static (LinearProgram Lp, double[] Start, Dictionary<int, int> Column) BuildLp(SuppressionProblem problem, Component component)
+    private static (LinearProgram Lp, Dictionary<int, int> Column) BuildLp(SuppressionProblem problem, Component component)
     {
         var column = new Dictionary<int, int>();
         foreach (var c in component.Cells)
@@ -134,12 +134,10 @@ public static class AttackerModel
         }
 
         var lp = new LinearProgram(column.Count);
-        var start = new double[column.Count];
         foreach (var (c, j) in column)
         {
             var cell = problem.Cells[c];
             lp.SetBounds(j, cell.LowerBound, cell.UpperBound);
-            start[j] = cell.Value;
         }
 
         foreach (var r in component.Relations)
@@ -170,7 +168,7 @@ public static class AttackerModel
             lp.AddEquality(vars, coefs, rhs);
         }
 
-        return (lp, start, column);
+        return (lp, column);
     }
 
     /// <summary>Connected components of suppressed cells, joined by relations that contain them.</summary>

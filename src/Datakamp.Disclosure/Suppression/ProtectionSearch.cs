@@ -296,11 +296,9 @@ internal sealed class ProtectionSearch
             lp.AddEquality(vars, coefs, 0);
         }
 
-        var start = new double[lower.Count];
-        start[0] = deviation;
         LpCount++;
-        var simplex = new BoundedSimplex(lp, start);
-        var result = simplex.Minimize(onlySuppressed ? new double[lower.Count] : weight.ToArray());
+        using var solver = new LpSolver(lp);
+        var result = solver.Minimize(onlySuppressed ? new double[lower.Count] : weight.ToArray());
         switch (result.Status)
         {
             case LpStatus.Optimal:

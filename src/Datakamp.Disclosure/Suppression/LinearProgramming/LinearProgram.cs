@@ -3,7 +3,7 @@ namespace Datakamp.Disclosure.Suppression.LinearProgramming;
 /// <summary>
 /// A linear program in bounded equality form: <c>A x = b</c>, <c>lower ≤ x ≤ upper</c>.
 /// Bounds may be infinite (<see cref="double.NegativeInfinity"/> / <see cref="double.PositiveInfinity"/>).
-/// The objective is supplied per solve (see <see cref="BoundedSimplex"/>), so that one feasible basis
+/// The objective is supplied per solve (see <see cref="LpSolver"/>), so that one feasible basis
 /// can serve many objectives.
 /// </summary>
 public sealed class LinearProgram
