@@ -159,6 +159,8 @@ public static class DisclosureChecker
         if (!compared) reasons.Add("No submitted file was given: the recomputed table was checked, no submitted values were compared.");
         if (table.RowsWithMissingCategory > 0)
             reasons.Add($"{Plural.Count(table.RowsWithMissingCategory, "matching row has", "matching rows have")} an empty dimension value and {Plural.Word(table.RowsWithMissingCategory, "is", "are")} in no cell.");
+        var missingValues = MissingValuesSummary.Of(table);
+        if (missingValues is { UnitsWithoutValue: > 0 }) reasons.Add(missingValues.Message);
         if (spec.Dataset.StartsWith("workspace:", StringComparison.Ordinal))
         {
             status = status.Worst(CheckStatus.Review);
@@ -168,7 +170,7 @@ public static class DisclosureChecker
             .Select(r => new RelationVerdict(cells[r.Total].Id, r.Parts.Select(p => cells[p].Id).ToList())).ToList();
         var verdict = new FileVerdict(spec.File, Path.GetFileName(spec.SourceFile), spec.Dataset, spec.Statistic.ToString(),
             table.Dimensions.Select(d => new DimensionVerdict(d.Column, d.Categories)).ToList(), table.HasMargins,
-            status, reasons, table.RowsRead, table.RowsUsed, table.RowsWithMissingCategory, cells, relations);
+            status, reasons, table.RowsRead, table.RowsUsed, table.RowsWithMissingCategory, cells, relations, MissingValues: missingValues);
         return verdict;
     }
 

@@ -12,7 +12,7 @@ public static class PolicyLoader
 {
     private static readonly string[] TopKeys = ["name", "version", "description", "rules", "statistics", "suppression", "limits"];
     private static readonly string[] RuleKeys =
-        ["threshold", "dominance", "p_percent", "group_disclosure", "zero_cells", "negatives", "missing_values", "percentiles", "std", "comparison"];
+        ["threshold", "dominance", "p_percent", "group_disclosure", "zero_cells", "negatives", "missing_values", "percentiles", "std", "std_reversal", "comparison"];
 
     /// <summary>Loads a policy file.</summary>
     public static Policy LoadFile(string path)
@@ -61,10 +61,16 @@ public static class PolicyLoader
         var group = Read(rules, "group_disclosure", m => new StatusSettings(Status(m)));
         var zeros = Read(rules, "zero_cells", m => new StatusSettings(Status(m)));
         var negatives = Read(rules, "negatives", m => new StatusSettings(Status(m)));
-        var missing = Read(rules, "missing_values", m => new StatusSettings(Status(m)));
+        // Without max_share_percent every cell with a unit without a value is flagged (the behaviour before the threshold existed).
+        var missing = Read(rules, "missing_values", m => new MissingValuesSettings(
+            Range(m, "max_share_percent", m.OptionalNumber("max_share_percent") ?? 0, 0, 100), Status(m)));
         var percentiles = Read(rules, "percentiles", m => new StatusSettings(Status(m)));
         var std = Read(rules, "std", m => new StdSettings(
             (int)Range(m, "degrees_of_freedom", m.RequiredInteger("degrees_of_freedom"), 0, 1_000_000), Status(m)));
+        // Fail closed: std_reversal is on even when the policy does not name it, with the p% rule's p (else 10) and status fail.
+        var stdReversal = Read(rules, "std_reversal", m => new StdReversalSettings(
+            Range(m, "p", m.RequiredNumber("p"), double.Epsilon, 100), Status(m)))
+            ?? new StdReversalSettings(pPercent?.P ?? 10, CheckStatus.Fail);
         var comparison = Read(rules, "comparison", m => new ComparisonSettings(
             Range(m, "relative_tolerance", m.OptionalNumber("relative_tolerance") ?? 1e-9, 0, 0.01),
             Status(m), StatusOf(m, "missing_cell_status") ?? CheckStatus.Review))
@@ -115,6 +121,7 @@ public static class PolicyLoader
             MissingValues = missing,
             Percentiles = percentiles,
             Std = std,
+            StdReversal = stdReversal,
             Statistics = statistics,
             Comparison = comparison,
             Suppression = suppression,
@@ -136,6 +143,8 @@ public static class PolicyLoader
         "threshold" => ["min_units", "status"],
         "dominance" => ["n", "k_percent", "status", "unsafe_at_k"],
         "p_percent" => ["p", "status"],
+        "std_reversal" => ["p", "status"],
+        "missing_values" => ["max_share_percent", "status"],
         "std" => ["degrees_of_freedom", "status"],
         "comparison" => ["relative_tolerance", "status", "missing_cell_status"],
         _ => ["status"],

@@ -17,6 +17,18 @@ public sealed record PPercentSettings(double P, CheckStatus Status);
 /// <summary>A rule that only needs the status it yields when it fires.</summary>
 public sealed record StatusSettings(CheckStatus Status);
 
+/// <summary>
+/// Units without a value, per cell: a cell is flagged only when more than <see cref="MaxSharePercent"/>% of its
+/// units have no value (0 flags every cell with any unit without a value). The table-level count is always reported.
+/// </summary>
+public sealed record MissingValuesSettings(double MaxSharePercent, CheckStatus Status);
+
+/// <summary>
+/// A standard deviation published with n and the mean bounds the largest contribution; unsafe when that bound
+/// lies within <see cref="P"/>% of it (the p% idea applied to what a std cell gives away).
+/// </summary>
+public sealed record StdReversalSettings(double P, CheckStatus Status);
+
 /// <summary>Standard deviations need enough residual degrees of freedom (n − 1 ≥ <see cref="DegreesOfFreedom"/>).</summary>
 public sealed record StdSettings(int DegreesOfFreedom, CheckStatus Status);
 

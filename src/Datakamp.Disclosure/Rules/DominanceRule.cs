@@ -6,7 +6,9 @@ using static Datakamp.Disclosure.Rules.RuleText;
 namespace Datakamp.Disclosure.Rules;
 
 /// <summary>
-/// (n,k) dominance for sum and mean cells (a mean discloses its sum, given the count). With x1 ≥ x2 ≥ …
+/// (n,k) dominance for sum, mean and std cells: a mean discloses its sum given the count, and a std over a
+/// dominated cell discloses its largest contribution (std·√n ≈ x1 when the others are small), so all three are
+/// judged on the same per-unit contributions and give the same finding for the same cell. With x1 ≥ x2 ≥ …
 /// the per-unit contributions (all rows of a unit summed first) and X the cell total, unsafe when
 /// <c>x1 + … + xn &gt; k/100 · X</c>; with the policy's <c>unsafe_at_k</c> (acro-default) also when equal, as
 /// ACRO 1.0.1 compares with &gt;= (ACRO 0.4.12 compared strictly). When the cell has negative contributions,
@@ -19,9 +21,12 @@ public sealed class DominanceRule(DominanceSettings settings) : IDisclosureRule
 {
     public string Id => "dominance";
 
+    /// <summary>The statistics whose cells are judged on their unit contributions (see <see cref="PPercentRule"/> too).</summary>
+    public static bool AppliesTo(StatisticKind kind) => kind is StatisticKind.Sum or StatisticKind.Mean or StatisticKind.Std;
+
     public RuleFinding? Evaluate(RecomputedTable table, TableCell cell)
     {
-        if (table.Statistic.Kind is not (StatisticKind.Sum or StatisticKind.Mean)) return null;
+        if (!AppliesTo(table.Statistic.Kind)) return null;
         var e = cell.Evidence;
         var total = e.DominanceTotal;
         if (e.UnitsWithValue == 0 || !(total > 0)) return null;

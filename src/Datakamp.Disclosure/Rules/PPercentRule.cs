@@ -6,7 +6,7 @@ using static Datakamp.Disclosure.Rules.RuleText;
 namespace Datakamp.Disclosure.Rules;
 
 /// <summary>
-/// p% rule for sum and mean cells: the second-largest contributor, who knows its own value x2, could
+/// p% rule for sum, mean and std cells (the same cells as <see cref="DominanceRule"/>, for the same reason): the second-largest contributor, who knows its own value x2, could
 /// estimate the largest x1 as X − x2 with an error of X − x1 − x2. Unsafe when
 /// <c>X − x1 − x2 &lt; p/100 · x1</c> (as ACRO's p-ratio <c>(X − x1 − x2)/x1 &lt; p/100</c>).
 /// Contributions are per unit; with negatives, absolute contributions and X = Σ|x| for that cell.
@@ -19,7 +19,7 @@ public sealed class PPercentRule(PPercentSettings settings) : IDisclosureRule
 
     public RuleFinding? Evaluate(RecomputedTable table, TableCell cell)
     {
-        if (table.Statistic.Kind is not (StatisticKind.Sum or StatisticKind.Mean)) return null;
+        if (!DominanceRule.AppliesTo(table.Statistic.Kind)) return null;
         var e = cell.Evidence;
         if (e.UnitsWithValue == 0) return null;
         double x1 = e.X1, x2 = e.X2, total = e.DominanceTotal;

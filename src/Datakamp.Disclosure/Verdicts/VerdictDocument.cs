@@ -35,7 +35,19 @@ public sealed record FileVerdict(
     long? RowsWithMissingCategory,
     IReadOnlyList<CellVerdict> Cells,
     IReadOnlyList<RelationVerdict> Relations,
-    SuppressionVerdict? Suppression = null);
+    SuppressionVerdict? Suppression = null,
+    MissingValuesVerdict? MissingValues = null);
+
+/// <summary>
+/// Units without a value in a magnitude table, reported once per table (see <see cref="MissingValuesSummary"/>);
+/// null for frequency tables and for files that could not be recomputed.
+/// </summary>
+/// <param name="UnitsWithoutValue">Units that have no value in the value column (in no row of their cell).</param>
+/// <param name="Units">Units in the table.</param>
+/// <param name="SharePercent">UnitsWithoutValue / Units · 100; 0 for an empty table.</param>
+/// <param name="RowsWithoutValue">Rows of the table whose value field is empty (also those of units that have a value in another row).</param>
+/// <param name="Message">A sentence for a person, e.g. "1 of 100 units (1%) without a value in income; it is left out of the statistic."</param>
+public sealed record MissingValuesVerdict(long UnitsWithoutValue, long Units, double SharePercent, long RowsWithoutValue, string Message);
 
 /// <summary>A dimension and its categories in output order.</summary>
 public sealed record DimensionVerdict(string Column, IReadOnlyList<string> Categories);

@@ -55,11 +55,12 @@ public class NegativeValuesRuleTests
 public class MissingValuesRuleTests
 {
     [Fact]
-    public void Missing_rows_are_reported()
+    public void Units_without_a_value_are_reported_with_a_zero_share_limit()
     {
+        // max_share_percent 0 (the key left out) flags any unit without a value, as the rule did before the limit.
         var t = Table(Csv(("1", "A", ""), ("2", "A", "10")), SpecYaml("sum"));
-        var f = new MissingValuesRule(new StatusSettings(CheckStatus.Review)).Evaluate(t, Cell(t, "A"));
-        Assert.Equal((1.0, 2.0), (f!.Numbers["missing_rows"], f.Numbers["rows"]));
+        var f = new MissingValuesRule(new MissingValuesSettings(0, CheckStatus.Review)).Evaluate(t, Cell(t, "A"));
+        Assert.Equal((1.0, 2.0, 1.0), (f!.Numbers["units_without_value"], f.Numbers["units"], f.Numbers["missing_rows"]));
     }
 }
 
