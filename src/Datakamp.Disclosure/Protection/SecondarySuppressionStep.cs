@@ -26,13 +26,20 @@ internal sealed record TableSuppression(SuppressionVerdict Verdict, IReadOnlyDic
 /// (dataset, unit, filter, weight) that show the same additive quantity (the count, or the sum of one value
 /// column; a mean table through its sums) are linked: a cell with the same coordinates is one cell
 /// (<see cref="LinkedTables"/>). A table without margins still links: its margins are cells nobody publishes.
+/// Rows with an empty value in a dimension are in no published cell, but they are in the population: in the
+/// linked structure they form a category of their own that no table publishes (<see cref="MissingLabel"/>), and
+/// a table's margins are the subtotals of its known categories (<see cref="KnownLabel"/>), so a one-way table
+/// (which counts those rows) and a two-way table (which cannot) stay additive and linked. A group of such rows
+/// that fails the rules and could be recomputed by subtraction is protected like a primary cell.
 /// Other tables are solved on their own. Fails closed: anything that cannot be built or solved is reported
 /// with <see cref="SuppressionOutcome.Error"/>.
 /// </summary>
 internal static class SecondarySuppressionStep
 {
-    // '%' is escaped in every label, so this total label can never collide with a category.
+    // '%' is escaped in every label, so these labels can never collide with a category.
     private const string TotalLabel = "%Total";
+    private const string MissingLabel = "%Empty";
+    private const string KnownLabel = "%Known";
 
     public static Dictionary<int, TableSuppression> Run(IReadOnlyList<AssessedTable> tables, Policy policy, CancellationToken cancellationToken)
     {
@@ -83,8 +90,11 @@ internal static class SecondarySuppressionStep
     private static TableSuppression[] SolveGroup(List<AssessedTable> group, Policy policy)
     {
         var quantity = Quantity(group[0].Table.Spec);
+        List<IReadOnlyList<CellAssessment>> hidden;
+        try { hidden = group.Select(t => HiddenPrimaries(t.Table, policy)).ToList(); }
+        catch (DisclosureInputException e) { return group.Select(t => ErrorFor(group, t, quantity, $"the rows without a category could not be assessed: {e.Message}")).ToArray(); }
         var primaryCount = group.Select(t => t.Assessments.Count(a => a.PrimarySuppressed)).ToArray();
-        if (primaryCount.Sum() == 0)
+        if (primaryCount.Sum() == 0 && hidden.All(h => h.Count == 0))
         {
             var linked = group.Count > 1 ? " (nor in the tables linked to it)" : "";
             return group.Select(t => new TableSuppression(new SuppressionVerdict(SuppressionOutcome.NotNeeded,
@@ -93,7 +103,7 @@ internal static class SecondarySuppressionStep
         }
 
         List<TableBuilder> builders;
-        try { builders = group.Select(t => Builder(t, policy)).ToList(); }
+        try { builders = group.Select((t, k) => Builder(t, hidden[k], policy)).ToList(); }
         catch (ArgumentException e) { return group.Select(t => ErrorFor(group, t, quantity, $"the suppression problem could not be built: {e.Message}")).ToArray(); }
 
         if (group.Count > 1)
@@ -102,7 +112,7 @@ internal static class SecondarySuppressionStep
             string? whyNot = null;
             try { problem = LinkedTables.Build([.. builders]); }
             catch (ArgumentException e) { whyNot = e.Message; }
-            if (problem is not null) return Solve(group, builders, problem, quantity, linkFailed: false);
+            if (problem is not null) return Solve(group, builders, hidden, problem, quantity, linkFailed: false);
 
             // Same population on paper, yet the tables disagree (e.g. rows with an empty category in one of
             // the dimensions are missing from one table only): solve each alone, and say that the combination
@@ -110,7 +120,7 @@ internal static class SecondarySuppressionStep
             var separate = new TableSuppression[group.Count];
             for (var k = 0; k < group.Count; k++)
             {
-                var one = Solve([group[k]], [builders[k]], null, quantity, linkFailed: true)[0];
+                var one = Solve([group[k]], [builders[k]], [hidden[k]], null, quantity, linkFailed: true)[0];
                 var message = one.Verdict.Message + $" The tables {string.Join(", ", group.Select(t => t.Table.Spec.File))} come from the same population "
                     + $"but could not be linked ({whyNot}), so each was suppressed on its own: a person must check that together they do not undo the suppression.";
                 separate[k] = one with { Verdict = one.Verdict with { Message = message } };
@@ -118,10 +128,11 @@ internal static class SecondarySuppressionStep
             return separate;
         }
 
-        return Solve(group, builders, null, quantity, linkFailed: false);
+        return Solve(group, builders, hidden, null, quantity, linkFailed: false);
     }
 
-    private static TableSuppression[] Solve(List<AssessedTable> group, List<TableBuilder> builders, SuppressionProblem? problem, string? quantity, bool linkFailed)
+    private static TableSuppression[] Solve(List<AssessedTable> group, List<TableBuilder> builders, List<IReadOnlyList<CellAssessment>> hidden,
+        SuppressionProblem? problem, string? quantity, bool linkFailed)
     {
         SuppressionResult solution;
         var watch = Stopwatch.StartNew();
@@ -153,7 +164,7 @@ internal static class SecondarySuppressionStep
             double secondaryValue = 0;
             foreach (var cell in t.Table.Cells)
             {
-                if (!byId.TryGetValue(builder.CellId(Coordinates(t.Table, builder, cell)), out var s)) continue;
+                if (!byId.TryGetValue(builder.CellId(Coordinates(t.Table, builder, cell, published: true)), out var s)) continue;
                 suppressed[cell.Index] = s;
                 if (s.Kind == SuppressionKind.Secondary) { secondaries++; secondaryValue += Math.Abs(s.Value); }
             }
@@ -169,6 +180,9 @@ internal static class SecondarySuppressionStep
                 SuppressionOutcome.Protected => $"Secondary suppression ({quantity}{with}): no cell of this table needs to be suppressed.",
                 _ => $"Secondary suppression FAILED ({quantity}{with}): {solution.Message} The file cannot be released with this suppression pattern.",
             };
+            if (hidden[k].Count > 0)
+                message += $" Rows with an empty {string.Join(" or ", t.Table.WithMissingCategory!.Dimensions.Where(d => d.Categories.Contains(RecomputedTable.MissingLabel)).Select(d => d.Column))} value are in no cell of this table;"
+                    + $" {Plural.Count(hidden[k].Count, "group of them fails", "groups of them fail")} the rules and {Plural.Word(hidden[k].Count, "is", "are")} protected like a primary cell, so {Plural.Word(hidden[k].Count, "it", "they")} cannot be recomputed by subtraction.";
             output[k] = new TableSuppression(new SuppressionVerdict(outcome, message, quantity, linked, primaries, secondaries, secondaryValue, total,
                 total is > 0 ? secondaryValue / total.Value : null, seconds), suppressed, linkFailed);
         }
@@ -199,50 +213,118 @@ internal static class SecondarySuppressionStep
         return table.Cells.Sum(c => Math.Abs(QuantityValue(table, c)));
     }
 
-    private static TableBuilder Builder(AssessedTable t, Policy policy)
+    /// <summary>
+    /// The cells of rows with an empty dimension value that fail the rules: every cell of
+    /// <see cref="RecomputedTable.WithMissingCategory"/> with the empty category in some dimension and at least one
+    /// unit (a group of nobody reveals nobody), assessed by the same rules as the published cells.
+    /// </summary>
+    private static IReadOnlyList<CellAssessment> HiddenPrimaries(RecomputedTable table, Policy policy)
+    {
+        if (table.WithMissingCategory is not { } full) return [];
+        return PrimarySuppression.Assess(full, policy)
+            .Where(a => a.PrimarySuppressed && a.Cell.Evidence.Units > 0 && IsMissingCell(full, a.Cell))
+            .ToList();
+    }
+
+    private static bool IsMissingCell(RecomputedTable full, TableCell cell) =>
+        cell.Coordinates.Select((c, d) => c != TableCell.Total && full.Dimensions[d].Categories[c] == RecomputedTable.MissingLabel).Any(m => m);
+
+    private static TableBuilder Builder(AssessedTable t, IReadOnlyList<CellAssessment> hidden, Policy policy)
     {
         var table = t.Table;
-        var dims = table.Dimensions.Select(d => new SuppressionDimension(Escape(d.Column), d.Categories.Select(Escape).ToArray(), TotalLabel)).ToArray();
-        var lower = table.HasNegativeValues ? double.NegativeInfinity : 0;
+        var full = table.WithMissingCategory;
+        var dims = table.Dimensions.Select((d, i) => full is not null && full.Dimensions[i].Categories.Contains(RecomputedTable.MissingLabel)
+            ? new SuppressionDimension(Escape(d.Column), d.Categories.Select(Escape).ToArray(), TotalLabel, MissingLabel, KnownLabel)
+            : new SuppressionDimension(Escape(d.Column), d.Categories.Select(Escape).ToArray(), TotalLabel)).ToArray();
+        var lower = table.HasNegativeValues || full is { HasNegativeValues: true } ? double.NegativeInfinity : 0;
         var builder = new TableBuilder(dims) { DefaultBounds = (lower, double.PositiveInfinity) };
-        foreach (var cell in table.Cells)
+        if (full is null)
         {
-            var value = QuantityValue(table, cell);
-            if (!double.IsFinite(value)) throw new ArgumentException($"cell {table.CellId(cell)} has no finite {Quantity(table.Spec)}");
-            builder.Value(value, Coordinates(table, builder, cell));
+            foreach (var cell in table.Cells) builder.Value(FiniteQuantity(table, cell), Coordinates(table, builder, cell, published: true));
+            // Without margins, the margins are cells of the population (other tables may publish them), not of this table.
+            if (!table.HasMargins) builder.FillMargins();
         }
-        if (!table.HasMargins)
+        else
         {
-            // The margins are cells of the population (other tables may publish them), not of this table.
+            // With rows without a category, the values come from the table over all rows (its inner cells, the
+            // missing category included); the margins, known subtotals included, are their sums.
+            foreach (var cell in full.Cells.Where(c => !c.IsMargin)) builder.Value(FiniteQuantity(full, cell), Coordinates(full, builder, cell, published: false));
             builder.FillMargins();
-            foreach (var c in builder.AllCoordinates().Where(c => c.Contains(TotalLabel))) builder.NotPublished(c);
         }
-        foreach (var a in t.Assessments.Where(a => a.PrimarySuppressed))
+
+        // Everything this table does not show (margins of a table without margins, the missing categories, the
+        // totals over all rows) is a cell of the population, not of this table: other tables may publish it.
+        var shown = table.Cells.Select(c => builder.CellId(Coordinates(table, builder, c, published: true))).ToHashSet(StringComparer.Ordinal);
+        var hiddenIds = hidden.Select(a => builder.CellId(Coordinates(full!, builder, a.Cell, published: false))).ToHashSet(StringComparer.Ordinal);
+        foreach (var c in builder.AllCoordinates())
         {
-            var value = QuantityValue(table, a.Cell);
-            double lowerProtection = a.ProtectionLower ?? 0, upperProtection = a.ProtectionUpper ?? 0;
-            if (table.Statistic.Kind == StatisticKind.Mean)
+            var id = builder.CellId(c);
+            if (shown.Contains(id) || hiddenIds.Contains(id)) continue;
+            // Known and missing together (empty values in two dimensions): the rules have not seen this group,
+            // so it is protected whenever it is not empty (fail closed).
+            var value = builder.ValueOf(c);
+            if (IsKnownAndMissing(builder, c) && value != 0)
             {
-                // Frequency-type protections were computed on the mean; a mean is protected through its sum.
                 var frequency = ThresholdRule.FrequencyProtection(value, policy.Suppression);
-                lowerProtection = Math.Max(lowerProtection, frequency);
-                upperProtection = Math.Max(upperProtection, frequency);
+                builder.Primary(Math.Max(0, Math.Min(frequency, value - lower)), frequency, c);
+                continue;
             }
-            if (!double.IsFinite(lowerProtection) || !double.IsFinite(upperProtection))
-                throw new ArgumentException($"cell {table.CellId(a.Cell)} has no finite required protection");
-            // Nobody needs to be shown values below what everyone knows (0 for non-negative data).
-            lowerProtection = Math.Max(0, Math.Min(lowerProtection, value - lower));
-            if (lowerProtection == 0 && upperProtection <= 0) upperProtection = Math.Max(policy.Suppression.MinimumProtection, 1);
-            builder.Primary(lowerProtection, upperProtection, Coordinates(table, builder, a.Cell));
+            builder.NotPublished(c);
         }
+
+        foreach (var a in t.Assessments.Where(a => a.PrimarySuppressed))
+            AddPrimary(builder, table, a, Coordinates(table, builder, a.Cell, published: true), lower, policy);
+        // A failing group of rows without a category: nobody publishes it, yet it could be recomputed by
+        // subtraction, so it is a primary (suppressed from the start, an unknown that needs its protection).
+        foreach (var a in hidden)
+            AddPrimary(builder, full!, a, Coordinates(full!, builder, a.Cell, published: false), lower, policy);
         return builder;
     }
 
-    private static string[] Coordinates(RecomputedTable table, TableBuilder builder, TableCell cell)
+    private static double FiniteQuantity(RecomputedTable table, TableCell cell)
+    {
+        var value = QuantityValue(table, cell);
+        return double.IsFinite(value) ? value : throw new ArgumentException($"cell {table.CellId(cell)} has no finite {Quantity(table.Spec)}");
+    }
+
+    private static bool IsKnownAndMissing(TableBuilder builder, string[] coordinates) =>
+        coordinates.Contains(MissingLabel) && coordinates.Select((label, d) => label == builder.Dimensions[d].KnownLabel).Any(k => k);
+
+    private static void AddPrimary(TableBuilder builder, RecomputedTable table, CellAssessment a, string[] coordinates, double lower, Policy policy)
+    {
+        var value = QuantityValue(table, a.Cell);
+        double lowerProtection = a.ProtectionLower ?? 0, upperProtection = a.ProtectionUpper ?? 0;
+        if (table.Statistic.Kind == StatisticKind.Mean)
+        {
+            // Frequency-type protections were computed on the mean; a mean is protected through its sum.
+            var frequency = ThresholdRule.FrequencyProtection(value, policy.Suppression);
+            lowerProtection = Math.Max(lowerProtection, frequency);
+            upperProtection = Math.Max(upperProtection, frequency);
+        }
+        if (!double.IsFinite(lowerProtection) || !double.IsFinite(upperProtection))
+            throw new ArgumentException($"cell {table.CellId(a.Cell)} has no finite required protection");
+        // Nobody needs to be shown values below what everyone knows (0 for non-negative data).
+        lowerProtection = Math.Max(0, Math.Min(lowerProtection, value - lower));
+        if (lowerProtection == 0 && upperProtection <= 0) upperProtection = Math.Max(policy.Suppression.MinimumProtection, 1);
+        builder.Primary(lowerProtection, upperProtection, coordinates);
+    }
+
+    /// <summary>
+    /// The suppression coordinates of a cell. <paramref name="published"/>: a cell of the published table, whose
+    /// margin is the known subtotal where rows lack a category; else a cell of the table over all rows, whose
+    /// margins are the totals and whose empty category is the missing category.
+    /// </summary>
+    private static string[] Coordinates(RecomputedTable table, TableBuilder builder, TableCell cell, bool published)
     {
         var result = new string[cell.Coordinates.Count];
         for (var d = 0; d < result.Length; d++)
-            result[d] = cell.Coordinates[d] == TableCell.Total ? TotalLabel : builder.Dimensions[d].Categories[cell.Coordinates[d]];
+        {
+            var dim = builder.Dimensions[d];
+            var c = cell.Coordinates[d];
+            if (c == TableCell.Total) result[d] = published ? dim.PublishedTotalLabel : dim.TotalLabel;
+            else if (!published && table.Dimensions[d].Categories[c] == RecomputedTable.MissingLabel) result[d] = dim.MissingLabel!;
+            else result[d] = dim.Categories[c];
+        }
         return result;
     }
 

@@ -29,6 +29,12 @@ public static class LinkedTables
                 throw new ArgumentException($"Dimension '{dim.Name}' has different categories in two linked tables.");
             }
 
+            // Units without a value in the dimension are one population cell; both tables must know it, under one label.
+            if (other is not null && (other.MissingLabel != dim.MissingLabel || other.KnownLabel != dim.KnownLabel || other.TotalLabel != dim.TotalLabel))
+            {
+                throw new ArgumentException($"Dimension '{dim.Name}' has a different missing category or total in two linked tables.");
+            }
+
             dimensions[dim.Name] = dim;
         }
 

@@ -110,10 +110,10 @@ public sealed class TableBuilder
         return this;
     }
 
-    /// <summary>Computes every margin cell as the sum of the inner cells (inner cells must all be set).</summary>
+    /// <summary>Computes every margin cell (total or known subtotal) as the sum of the inner cells (inner cells, missing categories included, must all be set).</summary>
     public TableBuilder FillMargins()
     {
-        var margins = AllCoordinates().Where(c => c.Select((label, d) => label == Dimensions[d].TotalLabel).Any(t => t)).ToList();
+        var margins = AllCoordinates().Where(c => c.Select((label, d) => Dimensions[d].IsMargin(label)).Any(t => t)).ToList();
         foreach (var m in margins)
         {
             var sum = 0.0;
@@ -128,6 +128,10 @@ public sealed class TableBuilder
 
         return this;
     }
+
+    /// <summary>The value set (or filled) for a cell.</summary>
+    internal double ValueOf(string[] coordinates) =>
+        _values.TryGetValue(CellId(coordinates), out var v) ? v : throw new InvalidOperationException($"Cell '{CellId(coordinates)}' has no value.");
 
     /// <summary>Builds the problem of this table alone.</summary>
     public SuppressionProblem Build() => LinkedTables.Build(this);
@@ -144,18 +148,22 @@ public sealed class TableBuilder
         return acc.ToList();
     }
 
-    /// <summary>The additive relations of this table, as coordinate tuples: (total, parts) along every dimension.</summary>
+    /// <summary>
+    /// The additive relations of this table, as coordinate tuples: (total, parts) along every dimension. With a
+    /// missing category: Total = Known + Missing and Known = Σ categories, so every cell stays additive.
+    /// </summary>
     internal IEnumerable<(string[] Total, List<string[]> Parts)> RelationCoordinates()
     {
         for (var d = 0; d < Dimensions.Count; d++)
         {
             var dim = Dimensions[d];
-            foreach (var total in AllCoordinates().Where(c => c[d] == dim.TotalLabel))
+            foreach (var total in AllCoordinates().Where(c => dim.IsMargin(c[d])))
             {
-                var parts = dim.Categories.Select(cat =>
+                IReadOnlyList<string> labels = dim.MissingLabel is not null && total[d] == dim.TotalLabel ? [dim.KnownLabel!, dim.MissingLabel] : dim.Categories;
+                var parts = labels.Select(label =>
                 {
                     var p = (string[])total.Clone();
-                    p[d] = cat;
+                    p[d] = label;
                     return p;
                 }).ToList();
                 yield return (total, parts);
@@ -204,8 +212,7 @@ public sealed class TableBuilder
         IEnumerable<string[]> acc = [[]];
         for (var d = 0; d < Dimensions.Count; d++)
         {
-            var dim = Dimensions[d];
-            var labels = margin[d] == dim.TotalLabel ? dim.Categories : [margin[d]];
+            var labels = Dimensions[d].InnerLabelsUnder(margin[d]);
             acc = acc.SelectMany(prefix => labels.Select(label => prefix.Append(label).ToArray()));
         }
 

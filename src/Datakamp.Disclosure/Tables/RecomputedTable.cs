@@ -44,6 +44,17 @@ public sealed class RecomputedTable
     /// <summary>Rows that passed the filter but had an empty dimension value; they are in no cell.</summary>
     public long RowsWithMissingCategory { get; }
 
+    /// <summary>The category of rows with an empty value in a dimension (only in <see cref="WithMissingCategory"/>; a real category is never empty).</summary>
+    public const string MissingLabel = "";
+
+    /// <summary>
+    /// Null unless some rows have an empty dimension value. Then: the same table over every matching row, never
+    /// published, with the empty value as the last category (<see cref="MissingLabel"/>) of each dimension where it
+    /// occurs and margins over all rows (the population totals a table without that dimension shows). Secondary
+    /// suppression links tables through it; the published table's margins are its "known categories" subtotals.
+    /// </summary>
+    public RecomputedTable? WithMissingCategory { get; internal set; }
+
     /// <summary>True when any unit contributes a negative value somewhere (then 0 is no lower bound for an attacker).</summary>
     public bool HasNegativeValues { get; }
 

@@ -45,8 +45,29 @@ internal sealed class TableAggregator
     public long CellCount()
     {
         long n = 1;
-        foreach (var c in Categories) n *= c.Count + (_margins ? 1 : 0);
+        // Rows without a category are in no published cell, so their category does not count towards the limit.
+        foreach (var c in Categories) n *= c.Count - (c.Find(RecomputedTable.MissingLabel) >= 0 ? 1 : 0) + (_margins ? 1 : 0);
         return n;
+    }
+
+    /// <summary>Rows added whose value is empty in at least one dimension (category <see cref="RecomputedTable.MissingLabel"/>).</summary>
+    public long RowsWithMissingCategory()
+    {
+        var missing = MissingCodes();
+        long rows = 0;
+        for (var i = 0; i < _innerLeaves.Count; i++)
+            if (HasMissing(_innerLeaves[i], missing)) rows += _innerRows[i];
+        return rows;
+    }
+
+    /// <summary>Per dimension the code of <see cref="RecomputedTable.MissingLabel"/>, or -1 when no row had an empty value there.</summary>
+    private int[] MissingCodes() => Categories.Select(c => c.Find(RecomputedTable.MissingLabel)).ToArray();
+
+    private static bool HasMissing(long leaf, int[] missing)
+    {
+        for (var d = 0; d < missing.Length; d++)
+            if (missing[d] >= 0 && (int)((leaf >> (TablePlan.BitsPerDimension * d)) & TablePlan.CodeMask) == missing[d]) return true;
+        return false;
     }
 
     /// <summary>The inner-cell number of a packed key of category codes (see <see cref="TablePlan.BitsPerDimension"/>).</summary>
@@ -70,40 +91,60 @@ internal sealed class TableAggregator
         return true;
     }
 
+    /// <summary>
+    /// The published table: rows with an empty dimension value are in no cell, and its margins are the sums of
+    /// its categories (what an analyst's crosstab with margins shows). When such rows exist, the table also
+    /// carries <see cref="RecomputedTable.WithMissingCategory"/>: the same table over every row, with the
+    /// empty value as a category of its own and margins over all rows, for secondary suppression.
+    /// </summary>
     public RecomputedTable Build(TableSpec spec, long rowsRead, long rowsUsed, long rowsWithMissingCategory)
     {
+        var missing = MissingCodes();
+        var table = BuildTable(spec, missing, includeMissing: false, _margins, rowsRead, rowsUsed, rowsWithMissingCategory);
+        if (missing.Any(code => code >= 0))
+            table.WithMissingCategory = BuildTable(spec, missing, includeMissing: true, margins: true, rowsRead, rowsUsed + rowsWithMissingCategory, 0);
+        return table;
+    }
+
+    private RecomputedTable BuildTable(TableSpec spec, int[] missing, bool includeMissing, bool margins, long rowsRead, long rowsUsed, long rowsWithMissingCategory)
+    {
         var dims = Categories.Length;
-        // Output order of categories, and the rank of every code in it.
+        // Output order of categories, and the rank of every code in it (-1: the empty value, left out of the published table).
         var rank = new int[dims][];
         var dimensions = new TableDimension[dims];
         for (var d = 0; d < dims; d++)
         {
             var names = Categories[d].Names;
-            var order = Enumerable.Range(0, names.Count).ToArray();
+            var order = Enumerable.Range(0, names.Count).Where(code => code != missing[d]).ToArray();
             var numbers = names.Select(n => double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : double.NaN).ToArray();
-            if (numbers.All(double.IsFinite))
+            if (order.All(code => double.IsFinite(numbers[code])))
                 Array.Sort(order, (a, b) => numbers[a] != numbers[b] ? numbers[a].CompareTo(numbers[b]) : string.CompareOrdinal(names[a], names[b]));
             else
                 Array.Sort(order, (a, b) => string.CompareOrdinal(names[a], names[b]));
-            rank[d] = new int[names.Count];
+            // The empty value goes last, so a category has the same index with and without it.
+            if (includeMissing && missing[d] >= 0) order = [.. order, missing[d]];
+            rank[d] = Enumerable.Repeat(-1, names.Count).ToArray();
             for (var i = 0; i < order.Length; i++) rank[d][order[i]] = i;
             dimensions[d] = new TableDimension(spec.Dimensions[d], order.Select(i => names[i]).ToArray());
         }
 
-        var sizes = dimensions.Select(x => x.Categories.Count + (_margins ? 1 : 0)).ToArray();
+        var sizes = dimensions.Select(x => x.Categories.Count + (margins ? 1 : 0)).ToArray();
         var strides = new int[dims];
         var cellCount = 1;
         for (var d = dims - 1; d >= 0; d--) { strides[d] = cellCount; cellCount *= sizes[d]; }
-        var masks = _margins ? 1 << dims : 1;
+        var masks = margins ? 1 << dims : 1;
 
-        // Cell index of every inner cell, and of the cell it falls in with the dimensions of a mask replaced by Total.
+        // Cell index of every inner cell, and of the cell it falls in with the dimensions of a mask replaced by
+        // Total; -1 for an inner cell with an empty value when those are left out (then in no margin either).
         int CellOf(int inner, int mask)
         {
             var leaf = _innerLeaves[inner];
             var cell = 0;
             for (var d = 0; d < dims; d++)
             {
-                var c = (mask & (1 << d)) != 0 ? sizes[d] - 1 : rank[d][(int)((leaf >> (TablePlan.BitsPerDimension * d)) & TablePlan.CodeMask)];
+                var r = rank[d][(int)((leaf >> (TablePlan.BitsPerDimension * d)) & TablePlan.CodeMask)];
+                if (r < 0) return -1;
+                var c = (mask & (1 << d)) != 0 ? sizes[d] - 1 : r;
                 cell += c * strides[d];
             }
             return cell;
@@ -119,6 +160,7 @@ internal sealed class TableAggregator
 
         for (var i = 0; i < innerCell.Length; i++)
         {
+            if (innerCell[i] < 0) continue;
             acc[innerCell[i]].Rows = _innerRows[i];
             acc[innerCell[i]].MissingRows = _innerMissingRows[i];
         }
@@ -127,7 +169,7 @@ internal sealed class TableAggregator
         for (var unit = 0; unit < _units.Capacity; unit++)
         {
             var inner = _units.InnerOf(unit);
-            if (inner < 0) continue;
+            if (inner < 0 || innerCell[inner] < 0) continue;
             var cell = innerCell[inner];
             var v = _units.SumOf(unit);
             acc[cell].AddUnit(Top(cell), magnitude, v, _units.WeightOf(unit));
@@ -136,7 +178,7 @@ internal sealed class TableAggregator
 
         // Margins take those inner cells whole (and their row counts, which are per row, not per unit).
         for (var i = 0; i < innerCell.Length; i++)
-            for (var mask = 1; mask < masks; mask++)
+            for (var mask = 1; mask < masks && innerCell[i] >= 0; mask++)
             {
                 var from = innerCell[i];
                 var to = CellOf(i, mask);
@@ -157,6 +199,7 @@ internal sealed class TableAggregator
                 foreach (var (inner, sum) in unit)
                 {
                     var cell = CellOf(inner, mask);
+                    if (cell < 0) continue;
                     var at = cells.IndexOf(cell);
                     if (at < 0) { cells.Add(cell); sums.Add(sum); }
                     else sums[at] = double.IsNaN(sum) ? sums[at] : double.IsNaN(sums[at]) ? sum : sums[at] + sum;
@@ -178,11 +221,11 @@ internal sealed class TableAggregator
             {
                 var c = rest / strides[d];
                 rest %= strides[d];
-                coordinates[d] = _margins && c == sizes[d] - 1 ? TableCell.Total : c;
+                coordinates[d] = margins && c == sizes[d] - 1 ? TableCell.Total : c;
             }
             result[index] = new TableCell(index, coordinates, Evidence(in acc[index], Top(index), values?[index]));
         }
-        return new RecomputedTable(spec, dimensions, _margins, result, rowsRead, rowsUsed, rowsWithMissingCategory);
+        return new RecomputedTable(spec, dimensions, margins, result, rowsRead, rowsUsed, rowsWithMissingCategory);
     }
 
     private CellEvidence Evidence(in CellAccumulator a, ReadOnlySpan<double> top, List<double>? values)

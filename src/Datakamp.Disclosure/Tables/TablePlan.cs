@@ -18,7 +18,7 @@ internal sealed class TablePlan
 
     /// <summary><see cref="Read"/>: the row does not pass the filter.</summary>
     public const long Skipped = -1;
-    /// <summary><see cref="Read"/>: the row passes the filter but a dimension value is empty.</summary>
+    /// <summary>Not returned by <see cref="Read"/> any more: an empty dimension value is the category <see cref="RecomputedTable.MissingLabel"/>.</summary>
     public const long MissingCategory = -2;
 
     private readonly Func<CsvReader, bool>? _filter;
@@ -61,8 +61,10 @@ internal sealed class TablePlan
     }
 
     /// <summary>
-    /// Reads the current record: the packed chunk-local category codes (≥ 0), or <see cref="Skipped"/> or
-    /// <see cref="MissingCategory"/>; <paramref name="value"/> is NaN when the value field is empty.
+    /// Reads the current record: the packed chunk-local category codes (≥ 0) or <see cref="Skipped"/>. An
+    /// empty dimension value gets a code too (the category <see cref="RecomputedTable.MissingLabel"/>): the
+    /// row is in no published cell, but the linked structure of secondary suppression needs it.
+    /// <paramref name="value"/> is NaN when the value field is empty.
     /// Throws <see cref="DisclosureInputException"/> for a bad field.
     /// </summary>
     public long Read(CsvReader csv, CategoryDictionary[] categories, out double value, out double weight)
@@ -74,7 +76,6 @@ internal sealed class TablePlan
         for (var d = 0; d < DimensionFields.Length; d++)
         {
             var f = csv.Field(DimensionFields[d]);
-            if (f.IsEmpty) return MissingCategory;
             int code;
             try { code = categories[d].GetOrAdd(f, out _); }
             catch (FormatException) { throw csv.Error(csv.Line, $"column '{Spec.Dimensions[d]}' is not valid UTF-8 text"); }

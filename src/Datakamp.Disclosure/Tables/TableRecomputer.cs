@@ -155,8 +155,10 @@ public static class TableRecomputer
         try
         {
             if (run.RowsMatched == 0) throw spec.ErrorAt("filter", $"the filter matches none of the {Plural.Count(run.RowsRead, "row", "rows")}; an empty table cannot be checked");
-            if (run.RowsUsed == 0) throw spec.ErrorAt("rows", "every matching row has an empty value in a dimension column; the table is empty");
-            return new TableOutcome(spec, run.Aggregator.Build(spec, run.RowsRead, run.RowsUsed, run.RowsWithMissingCategory), null);
+            // Rows with an empty dimension value are aggregated too (for linked secondary suppression), yet in no published cell.
+            var missing = run.Aggregator.RowsWithMissingCategory();
+            if (run.RowsUsed == missing) throw spec.ErrorAt("rows", "every matching row has an empty value in a dimension column; the table is empty");
+            return new TableOutcome(spec, run.Aggregator.Build(spec, run.RowsRead, run.RowsUsed - missing, missing), null);
         }
         catch (DisclosureInputException e)
         {

@@ -143,15 +143,20 @@ public sealed class SecondarySuppressionWiringTests : IDisposable
     }
 
     [Fact]
-    public async Task Tables_that_cannot_be_linked_are_suppressed_alone_and_sent_to_review()
+    public async Task Rows_without_a_category_no_longer_keep_tables_from_being_linked()
     {
-        // Two persons without a region: in the one-way table, not in the two-way one, so sector B disagrees.
+        // Two persons without a region: in the one-way table, in no cell of the two-way one. They were once a
+        // reason to suppress each table alone ("could not be linked"); now they are the two-way table's
+        // unpublished missing category, and the two persons, a group that fails the threshold, are protected.
         var v = await Check(Microdata("900,B,,100\n901,B,,100\n"), TwoWay(), OneWay());
         foreach (var f in v.Files)
         {
-            Assert.Contains(f.Reasons, r => r.Contains("could not be linked", StringComparison.Ordinal));
-            Assert.Equal(CheckStatus.Fail, f.Status);   // primary cells in both; review is below fail
+            Assert.DoesNotContain(f.Reasons, r => r.Contains("could not be linked", StringComparison.Ordinal));
+            Assert.Equal(SuppressionOutcome.Protected, f.Suppression!.Status);
+            Assert.Single(f.Suppression.LinkedWith);
+            Assert.Equal(CheckStatus.Fail, f.Status);   // primary cells in both
         }
+        Assert.Contains(v.Files[0].Reasons, r => r.Contains("Rows with an empty region value are in no cell of this table; 2 groups of them fail", StringComparison.Ordinal));
     }
 
     private sealed record Audit(List<string> Unprotected);

@@ -96,6 +96,23 @@ public class TableRecomputerTests
     }
 
     [Fact]
+    public void Rows_with_an_empty_category_are_a_last_category_of_the_unpublished_table_over_all_rows()
+    {
+        var t = Table(Csv(("1", "2", "10"), ("2", "", "20"), ("3", "10", "30"), ("4", "", "5")), SpecYaml("sum", margins: true));
+        // Published: numeric order, margins over the known categories only (what a crosstab with margins shows).
+        Assert.Equal(["2", "10"], t.Dimensions[0].Categories);
+        Assert.Equal((2L, 2L), (t.RowsUsed, t.RowsWithMissingCategory));
+        Assert.Equal(40, Cell(t, "Total").Evidence.Value);
+        // For secondary suppression: the empty value is a category of its own, last, and the total counts everyone.
+        var all = t.WithMissingCategory!;
+        Assert.Equal(["2", "10", ""], all.Dimensions[0].Categories);
+        Assert.Equal(25, Cell(all, "").Evidence.Value);
+        Assert.Equal(2, Cell(all, "").Evidence.Units);
+        Assert.Equal(65, Cell(all, "Total").Evidence.Value);
+        Assert.Null(Table(Csv(("1", "A", "10")), SpecYaml("sum")).WithMissingCategory);
+    }
+
+    [Fact]
     public void Filter_selects_rows()
     {
         var csv = "id,region,income,benefit\n1,A,10,yes\n2,A,20,no\n3,B,5,yes\n";
