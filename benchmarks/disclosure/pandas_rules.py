@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""The pandas side of the disclosure benchmark: the same two 3-way tables `datakamp check` recomputes.
+"""The pandas side of the disclosure benchmark, the fair comparison: what `datakamp check` recomputes
+for the benchmark's table (sum of income by neighbourhood x age_band x household_type, all margins).
 
 For every cell, margins included, it computes what the disclosure rules need: the number of distinct
 units, the sum and the two largest per-unit values. It groups by unit first (several rows of one unit
 are one contributor), and a margin cell groups by unit again, so a unit in several inner cells counts
 once there with the sum of its parts: the same semantics as the engine, and the fair comparison.
 
-usage: pandas_table.py persons.csv out.csv
+No rules are applied and nothing is suppressed: this is the recomputation only.
+
+usage: pandas_rules.py persons.csv out.csv
 """
 import itertools
 import sys
@@ -14,7 +17,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-DIMS = ["district", "age_band", "household_type"]
+DIMS = ["neighbourhood", "age_band", "household_type"]
 UNIT = "person_id"
 VALUE = "income"
 
@@ -59,10 +62,9 @@ def main():
     data = pd.read_csv(source, usecols=[UNIT] + DIMS + [VALUE], dtype={d: "category" for d in DIMS})
     data = data.dropna(subset=DIMS)
     data["unit"] = pd.factorize(data[UNIT])[0]   # integer unit codes: grouping on strings is several times slower
-    magnitude = cells(data, VALUE).assign(table="income_sum")
-    count = cells(data, None).assign(table="person_count")
-    pd.concat([magnitude, count], ignore_index=True).to_csv(out, index=False)
-    print(f"{len(magnitude)} + {len(count)} cells written to {out}")
+    magnitude = cells(data, VALUE)
+    magnitude.to_csv(out, index=False)
+    print(f"{len(magnitude)} cells written to {out}")
 
 
 if __name__ == "__main__":
