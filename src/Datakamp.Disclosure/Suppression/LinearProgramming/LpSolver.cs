@@ -16,7 +16,9 @@ public sealed class LpSolver : IDisposable
 {
     private readonly Solver _solver;
     private readonly Variable[] _variables;
+    private readonly double _scale;
     private readonly MPSolverParameters _parameters = new();
+    private static readonly MPSolverParameters Afresh = FreshStart();
 
     public LpSolver(LinearProgram lp)
     {
@@ -25,15 +27,16 @@ public sealed class LpSolver : IDisposable
         _parameters.SetIntegerParam(MPSolverParameters.IntegerParam.INCREMENTALITY, (int)MPSolverParameters.IncrementalityValues.INCREMENTALITY_ON);
         ArgumentNullException.ThrowIfNull(lp);
         _solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("The OR-Tools GLOP solver is not available on this machine.");
+        _scale = ScaleOf(lp);
         _variables = new Variable[lp.VariableCount];
         for (var j = 0; j < lp.VariableCount; j++)
         {
-            _variables[j] = _solver.MakeNumVar(lp.Lower[j], lp.Upper[j], $"x{j}");
+            _variables[j] = _solver.MakeNumVar(lp.Lower[j] / _scale, lp.Upper[j] / _scale, $"x{j}");
         }
 
         foreach (var row in lp.Constraints)
         {
-            var constraint = _solver.MakeConstraint(row.RightHandSide, row.RightHandSide);
+            var constraint = _solver.MakeConstraint(row.RightHandSide / _scale, row.RightHandSide / _scale);
             for (var k = 0; k < row.Count; k++)
             {
                 constraint.SetCoefficient(_variables[row.Variables[k]], row.Coefficients[k]);
@@ -57,9 +60,16 @@ public sealed class LpSolver : IDisposable
         }
 
         objective.SetMinimization();
-        return _solver.Solve(_parameters) switch
+        var status = _solver.Solve(_parameters);
+        if (status == Solver.ResultStatus.ABNORMAL)
         {
-            Solver.ResultStatus.OPTIMAL => new LpResult(LpStatus.Optimal, objective.Value(), _variables.Select(v => v.SolutionValue()).ToArray()),
+            // Now and then the warm start runs into trouble on a degenerate program; solving it afresh with GLOP's presolve
+            // settles it. Only a second ABNORMAL is reported as a failure.
+            status = _solver.Solve(Afresh);
+        }
+        return status switch
+        {
+            Solver.ResultStatus.OPTIMAL => new LpResult(LpStatus.Optimal, objective.Value() * _scale, _variables.Select(v => v.SolutionValue() * _scale).ToArray()),
             Solver.ResultStatus.INFEASIBLE => new LpResult(LpStatus.Infeasible, double.NaN, []),
             Solver.ResultStatus.UNBOUNDED => new LpResult(LpStatus.Unbounded, double.NegativeInfinity, []),
             Solver.ResultStatus.FEASIBLE => new LpResult(LpStatus.IterationLimit, double.NaN, []),
@@ -68,4 +78,27 @@ public sealed class LpSolver : IDisposable
     }
 
     public void Dispose() => _solver.Dispose();
+
+    private static MPSolverParameters FreshStart()
+    {
+        var parameters = new MPSolverParameters();
+        parameters.SetIntegerParam(MPSolverParameters.IntegerParam.INCREMENTALITY, (int)MPSolverParameters.IncrementalityValues.INCREMENTALITY_OFF);
+        return parameters;
+    }
+
+    /// <summary>
+    /// A power of two that brings the program's largest finite bound or right-hand side to at most 10,000. Sums of income
+    /// over a city reach 10^11; GLOP's tolerances are absolute, and at that size it gives up (ABNORMAL) where the same
+    /// program in thousands is routine. Dividing by a power of two changes no digit of the data, only the exponent.
+    /// </summary>
+    private static double ScaleOf(LinearProgram lp)
+    {
+        var largest = 0.0;
+        foreach (var bound in lp.Lower.Concat(lp.Upper).Concat(lp.Constraints.Select(c => c.RightHandSide)))
+        {
+            if (double.IsFinite(bound)) largest = Math.Max(largest, Math.Abs(bound));
+        }
+
+        return largest <= 10_000 ? 1 : Math.Pow(2, Math.Ceiling(Math.Log2(largest / 10_000)));
+    }
 }
