@@ -14,21 +14,19 @@ namespace Datakamp.Host.Cli;
 public static class DatakampCommandLine
 {
     private const string Usage = """
-        usage: datakamp <verb> [options]
+        usage: datakamp <verb> [options]      (datakamp <verb> --help: the verb's own usage)
 
           serve       run the Datakamp host (the default verb). Settings as --Section:Key=value,
                       e.g. --Database:ConnectionString=... --Urls=http://127.0.0.1:5080
           check       recompute tables from microdata and check them against a disclosure policy:
-                      check --data FILE --spec SPEC [--spec SPEC ...] --policy POLICY
-                            [--submitted TABLE ...] [--out VERDICT.json] [--delimiter ,]
-                      exit 0 pass, 1 fail, 2 review, 64 usage, 65 bad input, 66 file not found
-          demo-data   write synthetic persons microdata: demo-data --out FILE [--rows N] [--seed S]
+                      check --data FILE --spec SPEC [--spec SPEC ...] --policy NAME|FILE
+                            [--submitted TABLE ...] [--out VERDICT.json] [--details] [--delimiter ,]
+                      exit 0 pass, 1 fail, 2 review, 64 usage, 65 bad input, 66 file or policy not found
+          demo-data   write synthetic persons microdata:
+                      demo-data --out FILE [--rows N] [--seed S] [--shape districts|neighbourhoods]
           audit       audit verify: recompute the audit trail's hash chain; exit 1 if it was tampered with
-          admin       admin create-account --username U --name "Full Name" [--staff] [--checker] [--team EVENT/TEAM]:
-                      create an account and print its one-time set-password link
-                      admin register-dataset --event E --name N --file PATH --unit COLUMN --policy NAME
-                      admin grant --event E --dataset N --team T --purpose TEXT [--until YYYY-MM-DD]
-                      admin revoke-grant --event E --dataset N --team T --reason TEXT
+          admin       staff verbs (datakamp admin --help lists them): create-account, register-dataset,
+                      grant, revoke-grant, set-checkers, set-declaration, show-declaration
           version     print the version
           help        print this text
         """;
@@ -38,6 +36,9 @@ public static class DatakampCommandLine
         // No verb, or options only: serve. (WebApplicationFactory also starts the host this way.)
         var verb = args.Length == 0 || args[0].StartsWith('-') ? "serve" : args[0];
         var rest = args.Length > 0 && verb == args[0] ? args[1..] : args;
+        // check, admin and demo-data print their own usage; the others print this text. Never run the verb:
+        // "serve --help" must not start a host.
+        if (verb is "serve" or "audit" or "version" && rest.Any(a => a is "--help" or "-h")) return PrintUsage(Console.Out, ExitCodes.Ok);
         try
         {
             return verb switch

@@ -78,4 +78,18 @@ public sealed class HostStartupFailureTests(DockerFixture docker)
         Assert.Equal("datakamp: unknown verb 'frobnicate'", host.StandardError.First());
         Assert.Contains(host.StandardError, line => line.StartsWith("usage: datakamp <verb>", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("serve", "--help")]
+    [InlineData("audit", "verify", "--help")]
+    [InlineData("version", "-h")]
+    [InlineData("--help")]
+    public async Task Help_after_any_verb_prints_the_usage_and_never_runs_the_verb(params string[] args)
+    {
+        await using var host = HostProcess.Start(args);
+
+        Assert.Equal(0, await host.WaitForExitAsync(ExitWithin));
+        Assert.Equal("usage: datakamp <verb> [options]      (datakamp <verb> --help: the verb's own usage)", host.StandardOutput.First());
+        Assert.DoesNotContain(host.StandardOutput, line => line.Contains("PostgreSQL", StringComparison.Ordinal));
+    }
 }
