@@ -48,14 +48,17 @@ internal sealed class CachedColumn
         return text.Length;
     }
 
-    /// <summary>Longest text a field of this column can have.</summary>
+    /// <summary>Longest text a field of this column can have (computed once: a unit column may have millions of texts).</summary>
     public int MaxFieldBytes()
     {
         if (Numbers is not null) return MaxNumberBytes;
+        if (_maxFieldBytes >= 0) return _maxFieldBytes;
         var max = 0;
         for (var i = 0; i + 1 < Offsets.Length; i++) max = Math.Max(max, Offsets[i + 1] - Offsets[i]);
-        return max;
+        return _maxFieldBytes = max;
     }
+
+    private int _maxFieldBytes = -1;
 
     /// <summary>Room for the shortest round-trip text of any double.</summary>
     public const int MaxNumberBytes = 32;
