@@ -9,6 +9,8 @@ namespace Datakamp.Disclosure;
 /// only these files. With <paramref name="RequireSubmittedFiles"/> false (a checker trying a spec before
 /// anything is submitted, <c>datakamp check</c> without <c>--submitted</c>), a spec whose file is not given
 /// is checked on the recomputation alone and the verdict says that nothing was compared.
+/// With <paramref name="MicrodataCachePath"/>, the tables are recomputed from that columnar cache of the
+/// microdata (built there first when missing or not valid for the CSV's current SHA-256).
 /// </summary>
 public sealed record CheckRequest(
     string MicrodataPath,
@@ -16,4 +18,5 @@ public sealed record CheckRequest(
     Policy Policy,
     IReadOnlyDictionary<string, string> SubmittedFiles,
     char MicrodataDelimiter = ',',
-    bool RequireSubmittedFiles = true);
+    bool RequireSubmittedFiles = true,
+    string? MicrodataCachePath = null);

@@ -49,10 +49,19 @@ public static class DisclosureChecker
             MicrodataPass pass;
             try
             {
-                using var source = new FileStream(request.MicrodataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-                pass = TableRecomputer.RecomputeAll(source, dataName, toRecompute.Select(i => request.Specs[i]).ToList(),
-                    request.Policy, request.MicrodataDelimiter, bytesRead, cancellationToken);
-                bytes = source.Length;
+                var specs = toRecompute.Select(i => request.Specs[i]).ToList();
+                // A cache that cannot be used (null) means reading the CSV, as without one.
+                var cached = request.MicrodataCachePath is { } cachePath
+                    ? CachedRecomputation.TryRecompute(request.MicrodataPath, cachePath, dataName, specs, request.Policy,
+                        request.MicrodataDelimiter, bytesRead, cancellationToken)
+                    : null;
+                if (cached is not null) { pass = cached; bytes = cached.Bytes; }
+                else
+                {
+                    using var source = new FileStream(request.MicrodataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                    pass = TableRecomputer.RecomputeAll(source, dataName, specs, request.Policy, request.MicrodataDelimiter, bytesRead, cancellationToken);
+                    bytes = source.Length;
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -44,7 +44,7 @@ public sealed class CsvReader : IDisposable
 
     /// <summary>
     /// A reader over whole records that another thread cut out of the file (<see cref="MicrodataChunkReader"/>):
-    /// call <see cref="Load"/> with each chunk. Line numbers continue from the chunk's first line.
+    /// call <see cref="Load(MicrodataChunk)"/> with each chunk. Line numbers continue from the chunk's first line.
     /// </summary>
     internal CsvReader(string fileName, char delimiter) : this(Stream.Null, fileName, delimiter, bufferSize: 1024, ownsStream: false)
     {
@@ -63,6 +63,47 @@ public sealed class CsvReader : IDisposable
         _eof = true;
         _atFileStart = chunk.FirstLine == 1;
         _nextLine = chunk.FirstLine;
+    }
+
+    /// <summary>
+    /// Serves rows [<paramref name="start"/>, <paramref name="end"/>) of a <see cref="MicrodataCache"/> as records
+    /// instead of parsing text: each record has the CSV's field count, the fields in <paramref name="columns"/>
+    /// (loaded) with their exact bytes, the others empty, and the row's CSV line. So the filters and the
+    /// table plans read a cached row exactly as they read it from the CSV.
+    /// </summary>
+    internal void Load(MicrodataCache cache, int[] columns, int start, int end)
+    {
+        _cache = cache;
+        _cacheColumns = columns;
+        _cacheRow = start;
+        _cacheEnd = end;
+        var room = columns.Sum(c => cache.Column(c).MaxFieldBytes());
+        if (_buffer.Length < room) _buffer = new byte[room];
+        while (_fieldStart.Length < cache.Header.Count) Grow();
+    }
+
+    private MicrodataCache? _cache;
+    private int[] _cacheColumns = [];
+    private int _cacheRow;
+    private int _cacheEnd;
+
+    private bool ReadCachedRecord()
+    {
+        if (_cacheRow >= _cacheEnd) return false;
+        var cache = _cache!;
+        FieldCount = cache.Header.Count;
+        Array.Clear(_fieldStart, 0, FieldCount);
+        Array.Clear(_fieldEnd, 0, FieldCount);
+        var at = 0;
+        foreach (var c in _cacheColumns)
+        {
+            _fieldStart[c] = at;
+            at += cache.Column(c).Write(_cacheRow, _buffer.AsSpan(at));
+            _fieldEnd[c] = at;
+        }
+        Line = cache.Line(_cacheRow);
+        _cacheRow++;
+        return true;
     }
 
     /// <summary>The file name used in error messages.</summary>
@@ -112,6 +153,7 @@ public sealed class CsvReader : IDisposable
     /// <summary>Reads the next non-blank record; false at end of file.</summary>
     public bool ReadRecord()
     {
+        if (_cache is not null) return ReadCachedRecord();
         while (true)
         {
             if (_atFileStart)

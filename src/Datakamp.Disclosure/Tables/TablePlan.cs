@@ -23,8 +23,10 @@ internal sealed class TablePlan
 
     private readonly Func<CsvReader, bool>? _filter;
 
-    private TablePlan(TableSpec spec, int unitField, int[] dimensionFields, int valueField, int weightField, Func<CsvReader, bool>? filter)
+    private TablePlan(TableSpec spec, int unitField, int[] dimensionFields, int valueField, int weightField, Func<CsvReader, bool>? filter,
+        int[] filterFields)
     {
+        FilterFields = filterFields;
         Spec = spec;
         UnitField = unitField;
         DimensionFields = dimensionFields;
@@ -38,6 +40,12 @@ internal sealed class TablePlan
     public int[] DimensionFields { get; }
     public int ValueField { get; }
     public int WeightField { get; }
+    /// <summary>The fields the filter reads.</summary>
+    public int[] FilterFields { get; }
+
+    /// <summary>Every field this plan reads (a columnar cache loads just these).</summary>
+    public IEnumerable<int> Fields() =>
+        new[] { UnitField, ValueField, WeightField }.Concat(DimensionFields).Concat(FilterFields).Where(f => f >= 0).Distinct();
 
     /// <summary>Resolves <paramref name="spec"/>'s columns; an unknown column is an error at the spec key that names it.</summary>
     public static TablePlan Create(TableSpec spec, IReadOnlyList<string> header, string fileName)
@@ -52,12 +60,19 @@ internal sealed class TablePlan
         var value = spec.Value is null ? -1 : Resolve(spec.Value, "value");
         var weight = spec.Weight is null ? -1 : Resolve(spec.Weight, "weight");
         Func<CsvReader, bool>? filter = null;
+        var filterFields = new List<int>();
         if (spec.Filter is not null)
         {
-            try { filter = FilterCompiler.Compile(spec.Filter, c => columns.TryGetValue(c, out var i) ? i : null); }
+            int? FilterField(string c)
+            {
+                if (!columns.TryGetValue(c, out var i)) return null;
+                filterFields.Add(i);
+                return i;
+            }
+            try { filter = FilterCompiler.Compile(spec.Filter, FilterField); }
             catch (FilterSyntaxException e) { throw spec.ErrorAt("filter", $"filter: {e.Reason} at position {e.Position + 1}"); }
         }
-        return new TablePlan(spec, unit, dims, value, weight, filter);
+        return new TablePlan(spec, unit, dims, value, weight, filter, filterFields.Distinct().ToArray());
     }
 
     /// <summary>

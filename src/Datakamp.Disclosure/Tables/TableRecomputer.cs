@@ -33,22 +33,93 @@ public static class TableRecomputer
         char delimiter = ',', IProgress<long>? bytesRead = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(specs);
+        using var chunks = new MicrodataChunkReader(microdata, bytesRead, cancellationToken);
+        MicrodataChunk? first = null;
+        CsvReader? headerReader = null;
+        IReadOnlyList<string> ReadHeader()
+        {
+            first = chunks.Next() ?? new MicrodataChunk([], 0, 1);
+            headerReader = new CsvReader(fileName, delimiter);
+            headerReader.Load(first);
+            return headerReader.ReadHeader();
+        }
+        // The first chunk goes on with the reader that read its header; each later one gets its own reader.
+        IEnumerable<ChunkJob> Jobs()
+        {
+            var head = first!;
+            yield return new ChunkJob(() => headerReader!, head.Length > 0 ? () => chunks.Return(head) : null);
+            if (head.Length == 0) yield break;
+            while (chunks.Next() is { } next)
+                yield return new ChunkJob(() =>
+                {
+                    var csv = new CsvReader(fileName, delimiter);
+                    csv.Load(next);
+                    return csv;
+                }, () => chunks.Return(next));
+        }
+        var (outcomes, complete) = Pass(fileName, specs, policy, ReadHeader, _ => Jobs(), cancellationToken)!.Value;
+        return new MicrodataPass(outcomes, complete ? chunks.Sha256 : null, chunks.BytesRead);
+    }
+
+    /// <summary>
+    /// Recomputes every spec's table from a columnar cache of the CSV instead of the CSV: the same plans,
+    /// parser and aggregation over the same field bytes and lines, so the same tables and the same errors.
+    /// The caller has verified that the cache belongs to the CSV whose SHA-256 is <paramref name="csvSha256"/>.
+    /// Null when a column the tables need is damaged in the cache: then the CSV must be read.
+    /// </summary>
+    internal static MicrodataPass? RecomputeAll(MicrodataCache cache, string csvSha256, long csvBytes, string fileName,
+        IReadOnlyList<TableSpec> specs, Policy policy, char delimiter = ',', CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        // Rows per job: large enough that per-job overhead vanishes, small enough to keep every core busy.
+        const int rowsPerJob = 1 << 15;
+        IEnumerable<ChunkJob>? Jobs(TablePlan[] plans)
+        {
+            var columns = plans.SelectMany(p => p.Fields()).Distinct().Order().ToArray();
+            if (!cache.TryLoad(columns)) return null;
+            var rows = (int)cache.Rows;
+            // At least one job, so an empty dataset ends as it does from the CSV ("no data rows").
+            return Enumerable.Range(0, Math.Max(1, (rows + rowsPerJob - 1) / rowsPerJob)).Select(j => new ChunkJob(() =>
+            {
+                var csv = new CsvReader(fileName, delimiter);
+                csv.Load(cache, columns, j * rowsPerJob, Math.Min(rows, (j + 1) * rowsPerJob));
+                return csv;
+            }, null));
+        }
+        if (Pass(fileName, specs, policy, () => cache.Header, Jobs, cancellationToken) is not { } pass) return null;
+        return new MicrodataPass(pass.Outcomes, pass.Complete ? csvSha256 : null, csvBytes);
+    }
+
+    /// <summary>
+    /// One piece of the microdata to parse on a pool thread: <see cref="Load"/> gives a reader positioned
+    /// on its records, <see cref="Done"/> (optional) runs once they are parsed.
+    /// </summary>
+    private sealed record ChunkJob(Func<CsvReader> Load, Action? Done);
+
+    /// <summary>
+    /// The pass itself, whatever the records come from: plans from the header, then the jobs parsed in
+    /// parallel and aggregated in order. Null when <paramref name="jobs"/> refuses (returns null).
+    /// </summary>
+    private static (TableOutcome[] Outcomes, bool Complete)? Pass(string fileName, IReadOnlyList<TableSpec> specs, Policy policy,
+        Func<IReadOnlyList<string>> readHeader, Func<TablePlan[], IEnumerable<ChunkJob>?> jobs, CancellationToken cancellationToken)
+    {
         var runs = new TableRun?[specs.Count];
         var errors = new DisclosureInputException?[specs.Count];
-        using var chunks = new MicrodataChunkReader(microdata, bytesRead, cancellationToken);
         try
         {
-            var first = chunks.Next() ?? new MicrodataChunk([], 0, 1);
-            var headerReader = new CsvReader(fileName, delimiter);
-            headerReader.Load(first);
-            var header = headerReader.ReadHeader();
+            var header = readHeader();
             for (var t = 0; t < specs.Count; t++)
             {
                 try { runs[t] = new TableRun(TablePlan.Create(specs[t], header, fileName), policy, fileName); }
                 catch (DisclosureInputException e) { errors[t] = e; }
             }
             var live = runs.Where(r => r is not null).Select(r => r!).ToArray();
-            if (live.Length > 0) Aggregate(chunks, first, headerReader, header.Count, live, fileName, delimiter, cancellationToken);
+            if (live.Length > 0)
+            {
+                var work = jobs(live.Select(r => r.Plan).ToArray());
+                if (work is null) return null;
+                Aggregate(work, header.Count, live, fileName, cancellationToken);
+            }
         }
         catch (DisclosureInputException e)
         {
@@ -70,11 +141,10 @@ public static class TableRecomputer
             var error = errors[t] ?? runs[t]!.Error;
             outcomes[t] = error is not null ? new TableOutcome(specs[t], null, error) : Build(runs[t]!, fileName);
         }
-        return new MicrodataPass(outcomes, complete ? chunks.Sha256 : null, chunks.BytesRead);
+        return (outcomes, complete);
     }
 
-    private static void Aggregate(MicrodataChunkReader chunks, MicrodataChunk first, CsvReader headerReader, int fieldCount,
-        TableRun[] runs, string fileName, char delimiter, CancellationToken ct)
+    private static void Aggregate(IEnumerable<ChunkJob> jobs, int fieldCount, TableRun[] runs, string fileName, CancellationToken ct)
     {
         var plans = runs.Select(r => r.Plan).ToArray();
         var unitFields = plans.Select(p => p.UnitField).Distinct().ToArray();
@@ -85,29 +155,27 @@ public static class TableRecomputer
         ParsedChunk Rent() => free.TryDequeue(out var c) ? c : ChunkParser.Create(plans, unitFields.Length, 1 << 13);
 
         // Parse ahead on the thread pool, a few chunks per core, and add the results in file order.
-        var pending = new Queue<(Task<ParsedChunk> Parsed, MicrodataChunk Chunk)>();
-        var firstTarget = Rent();
-        pending.Enqueue((Task.Run(() => ChunkParser.Parse(headerReader, fieldCount, plans, unitFields, unitColumnOf, firstTarget), ct), first));
+        var pending = new Queue<Task<ParsedChunk>>();
         var maxPending = Environment.ProcessorCount + 2;
-        var more = first.Length > 0;
+        using var next = jobs.GetEnumerator();
+        var more = true;
         long rowsRead = 0;
-        while (pending.Count > 0)
+        while (true)
         {
             while (more && pending.Count < maxPending)
             {
-                var next = chunks.Next();
-                if (next is null) { more = false; break; }
+                if (!next.MoveNext()) { more = false; break; }
+                var job = next.Current;
                 var target = Rent();
-                pending.Enqueue((Task.Run(() =>
+                pending.Enqueue(Task.Run(() =>
                 {
-                    var csv = new CsvReader(fileName, delimiter);
-                    csv.Load(next);
-                    return ChunkParser.Parse(csv, fieldCount, plans, unitFields, unitColumnOf, target);
-                }, ct), next));
+                    var parsed = ChunkParser.Parse(job.Load(), fieldCount, plans, unitFields, unitColumnOf, target);
+                    job.Done?.Invoke();
+                    return parsed;
+                }, ct));
             }
-            var (task, raw) = pending.Dequeue();
-            var parsed = task.GetAwaiter().GetResult();
-            if (raw.Length > 0) chunks.Return(raw);
+            if (pending.Count == 0) break;
+            var parsed = pending.Dequeue().GetAwaiter().GetResult();
             ct.ThrowIfCancellationRequested();
             rowsRead += parsed.Records;
             AddChunk(parsed, runs, unitColumnOf, registries);

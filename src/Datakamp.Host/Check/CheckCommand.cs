@@ -1,4 +1,5 @@
 using Datakamp.Disclosure;
+using Datakamp.Disclosure.Microdata;
 using Datakamp.Disclosure.Policies;
 using Datakamp.Disclosure.Specs;
 using Datakamp.Disclosure.Verdicts;
@@ -43,7 +44,8 @@ internal static class CheckCommand
         }
         var submitted = MatchSubmitted(specs, options.Submitted);
 
-        var request = new CheckRequest(options.Data, specs, policy, submitted, options.Delimiter, RequireSubmittedFiles: false);
+        var request = new CheckRequest(options.Data, specs, policy, submitted, options.Delimiter, RequireSubmittedFiles: false,
+            MicrodataCachePath: options.Cache ? MicrodataCacheLocation.For(options.Data) : null);
         VerdictDocument verdict;
         using (var progress = CheckProgress.ForTerminal(Path.GetFileName(options.Data), new FileInfo(options.Data).Length))
             verdict = await DisclosureChecker.CheckAsync(request, progress);

@@ -16,6 +16,10 @@ internal static class CheckHelp
           --out VERDICT.json  write the full verdict; its folder must exist
           --details           print every table as a grid and list every flagged cell (default: a summary)
           --delimiter ,       the microdata's delimiter: , ; | or tab
+          --cache             read the microdata from its columnar cache FILE.dkcache next to it, building
+                              it first when it is missing or was built from other bytes; the CSV is still
+                              hashed on every check and the cache used only when its SHA-256 matches (else,
+                              or when the folder is not writable, the CSV is read as without --cache)
           -h, --help          print this text
 
         exit codes: 0 pass, 1 fail, 2 review, 64 wrong command line (also an --out that cannot be written),

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Datakamp.Disclosure.Microdata;
+
+/// <summary>
+/// Builds a <see cref="MicrodataCache"/> from a CSV in one pass: every column dictionary-encoded, except
+/// a column with more than <see cref="MaxDictionary"/> distinct texts that are all shortest round-trip
+/// numbers, which is kept as doubles (a value column such as income). The field texts are kept byte for
+/// byte, so a check reads exactly what it would read from the CSV. A CSV that the strict reader refuses
+/// (syntax, field count, header) gets no cache: the check then reads the CSV and reports the error itself.
+/// The cache is written to a temporary file and moved into place, so a crash never leaves half a cache.
+/// </summary>
+internal static class MicrodataCacheWriter
+{
+    /// <summary>Distinct texts a column may have before a numeric column switches to doubles.</summary>
+    public const int MaxDictionary = 1 << 16;
+
+    /// <summary>
+    /// Writes the cache of <paramref name="csvPath"/> to <paramref name="cachePath"/> and returns the SHA-256 of
+    /// the CSV bytes it was built from (hashed while they are read, so the key is of exactly the cached bytes
+    /// even if the file changes meanwhile); null (and nothing written) when the CSV cannot be cached.
+    /// </summary>
+    public static string? TryWrite(string csvPath, char delimiter, string cachePath)
+    {
+        long csvLength;
+        string csvSha256;
+        IReadOnlyList<string> header;
+        ColumnBuilder[] columns;
+        var lines = new List<long>();
+        try
+        {
+            using var file = new FileStream(csvPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var sha = SHA256.Create();
+            using var stream = new CryptoStream(file, sha, CryptoStreamMode.Read, leaveOpen: true);
+            using var csv = new CsvReader(stream, Path.GetFileName(csvPath), delimiter, ownsStream: false);
+            header = csv.ReadHeader();
+            columns = header.Select(_ => new ColumnBuilder()).ToArray();
+            while (csv.ReadRecord())
+            {
+                if (csv.FieldCount != header.Count) return null;
+                lines.Add(csv.Line);
+                for (var c = 0; c < columns.Length; c++)
+                    if (!columns[c].Add(csv.Field(c))) return null;
+            }
+            // The reader stops at the end of the file, so the hash is of every byte read.
+            stream.CopyTo(Stream.Null);
+            csvLength = file.Position;
+            csvSha256 = Convert.ToHexStringLower(sha.Hash!);
+        }
+        catch (Exception e) when (e is DisclosureInputException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        var sections = columns.Select(c => c.Section()).ToList();
+        var consecutive = Enumerable.Range(0, lines.Count).All(r => lines[r] == r + 2L);
+        var lineSection = consecutive ? [] : MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(lines)).ToArray();
+
+        using var headerBody = new MemoryStream();
+        using (var h = new BinaryWriter(headerBody, Encoding.UTF8, leaveOpen: true))
+        {
+            h.Write(Convert.FromHexString(csvSha256));
+            h.Write(csvLength);
+            h.Write((ushort)delimiter);
+            h.Write((long)lines.Count);
+            h.Write(header.Count);
+            // Offsets are known once the header's length is: it has a fixed size per column apart from the names.
+            var headerLength = 32 + 8 + 2 + 8 + 4 + header.Sum(n => NameBytes(n) + 1 + 8 + 8 + 32) + 1 + 8 + 8 + 32;
+            long offset = MicrodataCache.Magic.Length + 4 + 4 + headerLength + 32;
+            for (var c = 0; c < header.Count; c++)
+            {
+                h.Write(header[c]);
+                h.Write(sections[c].Kind);
+                h.Write(offset);
+                h.Write((long)sections[c].Bytes.Length);
+                h.Write(SHA256.HashData(sections[c].Bytes));
+                offset += sections[c].Bytes.Length;
+            }
+            h.Write(consecutive ? (byte)1 : (byte)0);
+            h.Write(offset);
+            h.Write((long)lineSection.Length);
+            h.Write(SHA256.HashData(lineSection));
+        }
+        var headerBytes = headerBody.ToArray();
+
+        var temporary = cachePath + "." + Environment.ProcessId + ".tmp";
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var w = new BinaryWriter(file))
+            {
+                w.Write(MicrodataCache.Magic);
+                w.Write(MicrodataCache.FormatVersion);
+                w.Write(headerBytes.Length);
+                w.Write(headerBytes);
+                w.Write(SHA256.HashData(headerBytes));
+                foreach (var s in sections) w.Write(s.Bytes);
+                w.Write(lineSection);
+            }
+            File.Move(temporary, cachePath, overwrite: true);
+            return csvSha256;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            return null;
+        }
+    }
+
+    // BinaryWriter.Write(string): a 7-bit encoded length, then UTF-8.
+    private static int NameBytes(string name)
+    {
+        var n = Encoding.UTF8.GetByteCount(name);
+        var prefix = 1;
+        for (var v = n >> 7; v > 0; v >>= 7) prefix++;
+        return prefix + n;
+    }
+
+    /// <summary>One column while the CSV is read: its dictionary, and its numbers while they could replace it.</summary>
+    private sealed class ColumnBuilder
+    {
+        // Keys are the field's bytes widened one byte per char (Latin-1), so any bytes, even invalid UTF-8, are kept exactly.
+        private Dictionary<string, int>? _codeOf = new(StringComparer.Ordinal);
+        private readonly List<byte[]> _texts = [];
+        private readonly List<int> _codes = [];
+        private List<double>? _numbers = [];
+
+        /// <summary>Adds one field; false when the column can be kept neither way (too many texts that are not all numbers).</summary>
+        public bool Add(ReadOnlySpan<byte> field)
+        {
+            if (_numbers is not null)
+            {
+                var number = AsNumber(field, out var ok);
+                if (ok) _numbers.Add(number);
+                else _numbers = null;
+            }
+            if (_codeOf is null) return _numbers is not null;
+            var key = Encoding.Latin1.GetString(field);
+            if (!_codeOf.TryGetValue(key, out var code))
+            {
+                code = _texts.Count;
+                _codeOf.Add(key, code);
+                _texts.Add(field.ToArray());
+                if (_texts.Count > MaxDictionary && _numbers is not null)
+                {
+                    // Many distinct numbers: doubles are smaller and need no parsing at check time.
+                    _codeOf = null;
+                    _texts.Clear();
+                    _codes.Clear();
+                    return true;
+                }
+            }
+            _codes.Add(code);
+            return true;
+        }
+
+        // NaN for an empty field; ok is false when the text is not exactly what formatting the number gives back.
+        private static double AsNumber(ReadOnlySpan<byte> field, out bool ok)
+        {
+            ok = true;
+            if (field.IsEmpty) return double.NaN;
+            Span<byte> shown = stackalloc byte[CachedColumn.MaxNumberBytes];
+            var v = 0.0;
+            ok = field.Length <= CachedColumn.MaxNumberBytes
+                 && double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v)
+                 && shown[..CachedColumn.Format(v, shown)].SequenceEqual(field);
+            return ok ? v : double.NaN;
+        }
+
+        public (byte Kind, byte[] Bytes) Section()
+        {
+            if (_codeOf is null) return (MicrodataCache.NumericKind, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_numbers!)).ToArray());
+            using var s = new MemoryStream();
+            using var w = new BinaryWriter(s);
+            w.Write(_texts.Count);
+            var offset = 0;
+            w.Write(offset);
+            foreach (var t in _texts) { offset += t.Length; w.Write(offset); }
+            foreach (var t in _texts) w.Write(t);
+            w.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_codes)));
+            w.Flush();
+            return (MicrodataCache.DictionaryKind, s.ToArray());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using Datakamp.Disclosure.Microdata;
+using Datakamp.Disclosure.Policies;
+using Datakamp.Disclosure.Specs;
+
+namespace Datakamp.Disclosure.Tables;
+
+/// <summary>
+/// Recomputes the tables of a check from the CSV's columnar cache, building the cache first when it is
+/// missing or not valid. Safe by choice: every check hashes the whole CSV (about 0.3 s per 100 MB) and uses
+/// the cache only when it was built from bytes with exactly that SHA-256, rather than trusting the file's
+/// size and modification time, which a copy or an edit can keep while changing the content; and the
+/// verdict names the SHA-256 of the bytes it was computed from. Null whenever the cache cannot be used
+/// (the CSV cannot be cached, changed while it was cached, or the cache is damaged): then the caller reads
+/// the CSV as without a cache, which also reports any error in it.
+/// </summary>
+internal static class CachedRecomputation
+{
+    public static MicrodataPass? TryRecompute(string csvPath, string cachePath, string fileName, IReadOnlyList<TableSpec> specs,
+        Policy policy, char delimiter, IProgress<long>? bytesRead, CancellationToken cancellationToken)
+    {
+        var (sha, length) = Hash(csvPath, bytesRead, cancellationToken);
+        var cache = MicrodataCache.Open(cachePath, sha, length, delimiter);
+        if (cache is null)
+        {
+            // Built from the bytes read now; if they are not the bytes just hashed, the CSV changed: do not use it.
+            if (MicrodataCacheWriter.TryWrite(csvPath, delimiter, cachePath) != sha) return null;
+            cache = MicrodataCache.Open(cachePath, sha, length, delimiter);
+            if (cache is null) return null;
+        }
+        return TableRecomputer.RecomputeAll(cache, sha, length, fileName, specs, policy, delimiter, cancellationToken);
+    }
+
+    private static (string Sha256, long Length) Hash(string path, IProgress<long>? bytesRead, CancellationToken ct)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        long total = 0;
+        int n;
+        while ((n = file.Read(buffer)) > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            sha.AppendData(buffer, 0, n);
+            total += n;
+            bytesRead?.Report(total);
+        }
+        return (Convert.ToHexStringLower(sha.GetHashAndReset()), total);
+    }
+}
