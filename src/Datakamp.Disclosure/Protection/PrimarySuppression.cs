@@ -7,8 +7,8 @@ namespace Datakamp.Disclosure.Protection;
 /// <summary>
 /// Runs the rules over every cell and marks failing cells as primary-suppressed. The required protection
 /// of a suppressed cell is the largest protection any failing rule asks for (p%: p/100·x1 − (X − x1 − x2);
-/// dominance: 100/k·Σtop-n − X; threshold: the frequency protection); a failing rule without its own
-/// formula (zero cell, std, statistic not allowed, not evaluable) gets the frequency protection
+/// dominance: 100/k·Σtop-n − X; std reversal: p/100·|x1| − gap; threshold: the frequency protection); a failing rule
+/// without its own formula (zero cell, statistic not allowed, not evaluable) gets the frequency protection
 /// max(frequency_protection_percent/100 · |value|, minimum_protection). Secondary suppression is not done here.
 /// </summary>
 public static class PrimarySuppression

@@ -5,8 +5,8 @@ namespace Datakamp.Disclosure.Tables;
 /// <summary>
 /// What a parser thread made of one <see cref="MicrodataChunk"/>, in a compact column layout the single
 /// aggregating thread consumes in file order: per record its line, per unit column its packed unit key,
-/// and per table its chunk-local category codes (or <see cref="TablePlan.Skipped"/> /
-/// <see cref="TablePlan.MissingCategory"/>), value (NaN = missing) and weight. Category codes are local
+/// and per table its chunk-local category codes (or <see cref="TablePlan.Skipped"/>; an empty dimension value is a
+/// category of its own), value (NaN = missing) and weight. Category codes are local
 /// to the chunk (<see cref="Categories"/>), so parsers never share a dictionary. Instances are reused
 /// (<see cref="Reset"/>) so that parsing allocates next to nothing per chunk.
 /// </summary>

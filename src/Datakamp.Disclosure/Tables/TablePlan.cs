@@ -18,8 +18,6 @@ internal sealed class TablePlan
 
     /// <summary><see cref="Read"/>: the row does not pass the filter.</summary>
     public const long Skipped = -1;
-    /// <summary>Not returned by <see cref="Read"/> any more: an empty dimension value is the category <see cref="RecomputedTable.MissingLabel"/>.</summary>
-    public const long MissingCategory = -2;
 
     private readonly Func<CsvReader, bool>? _filter;
 

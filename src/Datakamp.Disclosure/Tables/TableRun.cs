@@ -34,7 +34,6 @@ internal sealed class TableRun
     public long RowsRead { get; set; }
     public long RowsMatched { get; private set; }
     public long RowsUsed { get; private set; }
-    public long RowsWithMissingCategory { get; private set; }
 
     /// <summary>Ends the table with its first input error (later ones are ignored).</summary>
     public void Fail(DisclosureInputException error) => Error ??= error;
@@ -53,7 +52,6 @@ internal sealed class TableRun
         var leaf = chunk.Leaves[table][record];
         if (leaf == TablePlan.Skipped) return;
         RowsMatched++;
-        if (leaf == TablePlan.MissingCategory) { RowsWithMissingCategory++; return; }
         try
         {
             if (!_innerOfLocalLeaf.TryGetValue(leaf, out var inner))
