@@ -27,55 +27,63 @@ internal sealed class ProtectionSearch
     private static readonly int[] SubtableSizes = [2, 5];
 
     private readonly SuppressionProblem _problem;
-    private readonly List<int>[] _relationsOfCell;
-    private readonly string[] _dimensions;
-    private readonly string?[]?[] _coordinates;
+    // Per relation: its cells, the total first (coefficient -1), then the parts (+1).
+    private readonly int[][] _relationCells;
+    private readonly int[][] _relationsOfCell;
+    // Table coordinates (when every cell has them): per cell the index of its label in _labels[d] per dimension.
+    private readonly int[]?[] _coordinates;
     private readonly List<string?>[] _labels;
-    private readonly Dictionary<string, int> _cellByCoordinates = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, int> _cellByCoordinates = [];
+    // Scratch marks for the search of reachable cells, re-used by every solve (a mark equals _stamp when set).
+    private readonly int[] _cellMark;
+    private readonly int[] _relationMark;
+    private int _stamp;
 
     public ProtectionSearch(SuppressionProblem problem)
     {
         _problem = problem;
-        _relationsOfCell = new List<int>[problem.Cells.Count];
-        for (var c = 0; c < problem.Cells.Count; c++)
+        var cells = problem.Cells;
+        _relationCells = problem.Relations.Select(r => r.Parts.Prepend(r.Total).ToArray()).ToArray();
+        var relationsOfCell = new List<int>[cells.Count];
+        for (var c = 0; c < cells.Count; c++)
         {
-            _relationsOfCell[c] = [];
+            relationsOfCell[c] = [];
         }
 
-        for (var r = 0; r < problem.Relations.Count; r++)
+        for (var r = 0; r < _relationCells.Length; r++)
         {
-            var relation = problem.Relations[r];
-            _relationsOfCell[relation.Total].Add(r);
-            foreach (var part in relation.Parts)
+            foreach (var c in _relationCells[r])
             {
-                _relationsOfCell[part].Add(r);
+                relationsOfCell[c].Add(r);
             }
         }
 
-        // Table coordinates (when every cell has them): dimension list, labels per dimension (null = total).
-        var cells = problem.Cells;
-        _coordinates = new string?[]?[cells.Count];
-        if (cells.Count > 0 && cells.All(c => c.Coordinates is not null))
-        {
-            _dimensions = cells.SelectMany(c => c.Coordinates!.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        }
-        else
-        {
-            _dimensions = [];
-        }
+        _relationsOfCell = relationsOfCell.Select(list => list.ToArray()).ToArray();
+        _cellMark = new int[cells.Count];
+        _relationMark = new int[_relationCells.Length];
 
-        _labels = new List<string?>[_dimensions.Length];
-        for (var d = 0; d < _dimensions.Length; d++)
+        _coordinates = new int[]?[cells.Count];
+        var dimensions = cells.Count > 0 && cells.All(c => c.Coordinates is not null)
+            ? cells.SelectMany(c => c.Coordinates!.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
+            : [];
+        _labels = new List<string?>[dimensions.Length];
+        for (var d = 0; d < dimensions.Length; d++)
         {
-            var name = _dimensions[d];
+            var name = dimensions[d];
             _labels[d] = cells.Select(c => c.Coordinates!.GetValueOrDefault(name)).Distinct().ToList();
         }
 
-        if (_dimensions.Length > 0)
+        if (dimensions.Length > 0)
         {
+            var labelIndex = _labels.Select(list => list.Select((label, i) => (label, i)).ToDictionary(x => x.label ?? "\u001e", x => x.i, StringComparer.Ordinal)).ToArray();
             for (var c = 0; c < cells.Count; c++)
             {
-                var coords = _dimensions.Select(name => cells[c].Coordinates!.GetValueOrDefault(name)).ToArray();
+                var coords = new int[dimensions.Length];
+                for (var d = 0; d < dimensions.Length; d++)
+                {
+                    coords[d] = labelIndex[d][cells[c].Coordinates!.GetValueOrDefault(dimensions[d]) ?? "\u001e"];
+                }
+
                 _coordinates[c] = coords;
                 _cellByCoordinates[Key(coords)] = c;
             }
@@ -127,24 +135,34 @@ internal sealed class ProtectionSearch
         return Solve(suppressed, primary, deviation, onlySuppressed: false, allowed: null);
     }
 
-    private static string Key(string?[] coordinates) => string.Join("\u001f", coordinates.Select(c => c ?? "\u001e"));
+    /// <summary>The coordinates as one number (mixed radix over the label counts).</summary>
+    private long Key(int[] coordinates)
+    {
+        long key = 0;
+        for (var d = 0; d < coordinates.Length; d++)
+        {
+            key = (key * _labels[d].Count) + coordinates[d];
+        }
+
+        return key;
+    }
 
     /// <summary>Per dimension: the primary's label plus the k labels whose line neighbour of the primary is cheapest (able cells first).</summary>
-    private Func<int, bool> Subtable(string?[] origin, IReadOnlySet<int> suppressed, double deviation, int k)
+    private bool[] Subtable(int[] origin, IReadOnlySet<int> suppressed, double deviation, int k)
     {
         var cells = _problem.Cells;
-        var chosen = new HashSet<string?>[_dimensions.Length];
-        for (var d = 0; d < _dimensions.Length; d++)
+        var chosen = new bool[origin.Length][];
+        for (var d = 0; d < origin.Length; d++)
         {
-            var ranked = new List<(bool TooSmall, double Cost, string? Label)>();
-            foreach (var label in _labels[d])
+            var ranked = new List<(bool TooSmall, double Cost, int Label)>();
+            for (var label = 0; label < _labels[d].Count; label++)
             {
                 if (label == origin[d])
                 {
                     continue;
                 }
 
-                var coords = (string?[])origin.Clone();
+                var coords = (int[])origin.Clone();
                 coords[d] = label;
                 if (!_cellByCoordinates.TryGetValue(Key(coords), out var q))
                 {
@@ -157,30 +175,31 @@ internal sealed class ProtectionSearch
                 ranked.Add((capacity < Math.Abs(deviation), cost, label));
             }
 
-            chosen[d] = ranked.OrderBy(r => r.TooSmall).ThenBy(r => r.Cost).Take(k).Select(r => r.Label).Append(origin[d]).ToHashSet();
+            chosen[d] = new bool[_labels[d].Count];
+            chosen[d][origin[d]] = true;
+            foreach (var r in ranked.OrderBy(r => r.TooSmall).ThenBy(r => r.Cost).ThenBy(r => r.Label).Take(k))
+            {
+                chosen[d][r.Label] = true;
+            }
         }
 
-        return c =>
+        var inside = new bool[cells.Count];
+        for (var c = 0; c < cells.Count; c++)
         {
-            var coords = _coordinates[c];
-            if (coords is null)
+            var coords = _coordinates[c]!;
+            var all = true;
+            for (var d = 0; d < coords.Length && all; d++)
             {
-                return false;
+                all = chosen[d][coords[d]];
             }
 
-            for (var d = 0; d < coords.Length; d++)
-            {
-                if (!chosen[d].Contains(coords[d]))
-                {
-                    return false;
-                }
-            }
+            inside[c] = all;
+        }
 
-            return true;
-        };
+        return inside;
     }
 
-    private SearchOutcome Solve(IReadOnlySet<int> suppressed, int primary, double deviation, bool onlySuppressed, Func<int, bool>? allowed)
+    private SearchOutcome Solve(IReadOnlySet<int> suppressed, int primary, double deviation, bool onlySuppressed, bool[]? allowed)
     {
         var cells = _problem.Cells;
         var target = cells[primary].Value + deviation;
@@ -191,41 +210,42 @@ internal sealed class ProtectionSearch
         }
 
         bool Movable(int c) => c == primary || (onlySuppressed
-            ? suppressed.Contains(c) && (allowed is null || allowed(c))
-            : suppressed.Contains(c) || (cells[c].MaySuppress && (allowed is null || allowed(c))));
+            ? suppressed.Contains(c) && (allowed is null || allowed[c])
+            : suppressed.Contains(c) || (cells[c].MaySuppress && (allowed is null || allowed[c])));
 
         // Cells reachable from the primary through relations among movable cells; others stay at deviation 0.
+        _stamp++;
         var reach = new List<int> { primary };
-        var inReach = new HashSet<int> { primary };
+        _cellMark[primary] = _stamp;
         var relations = new List<int>();
-        var relationSeen = new HashSet<int>();
         for (var k = 0; k < reach.Count; k++)
         {
             foreach (var r in _relationsOfCell[reach[k]])
             {
-                if (!relationSeen.Add(r))
+                if (_relationMark[r] == _stamp)
                 {
                     continue;
                 }
 
+                _relationMark[r] = _stamp;
                 relations.Add(r);
-                var relation = _problem.Relations[r];
-                foreach (var c in relation.Parts.Append(relation.Total))
+                foreach (var c in _relationCells[r])
                 {
-                    if (Movable(c) && inReach.Add(c))
+                    if (_cellMark[c] != _stamp && Movable(c))
                     {
+                        _cellMark[c] = _stamp;
                         reach.Add(c);
                     }
                 }
             }
         }
 
-        // Columns: the primary (fixed at the deviation), then y+ and y- for every other reachable cell.
-        var plus = new Dictionary<int, int>();
-        var minus = new Dictionary<int, int>();
-        var lower = new List<double> { deviation };
-        var upper = new List<double> { deviation };
-        var weight = new List<double> { 0 };
+        // Columns: the primary (fixed at the deviation), then y+ and y- for every other reachable cell (-1: none).
+        var plus = new Dictionary<int, int>(reach.Count);
+        var minus = new Dictionary<int, int>(reach.Count);
+        var lower = new List<double>(2 * reach.Count) { deviation };
+        var upper = new List<double>(2 * reach.Count) { deviation };
+        var weight = new List<double>(2 * reach.Count) { 0 };
         foreach (var c in reach)
         {
             if (c == primary)
@@ -260,18 +280,22 @@ internal sealed class ProtectionSearch
             lp.SetBounds(j, lower[j], upper[j]);
         }
 
+        var vars = new List<int>();
+        var coefs = new List<double>();
         foreach (var r in relations)
         {
-            var relation = _problem.Relations[r];
-            var vars = new List<int>();
-            var coefs = new List<double>();
-            void Term(int c, double coef)
+            vars.Clear();
+            coefs.Clear();
+            var relationCells = _relationCells[r];
+            for (var i = 0; i < relationCells.Length; i++)
             {
+                var c = relationCells[i];
+                var coef = i == 0 ? -1.0 : 1.0;
                 if (c == primary)
                 {
                     vars.Add(0);
                     coefs.Add(coef);
-                    return;
+                    continue;
                 }
 
                 if (plus.TryGetValue(c, out var jp))
@@ -287,15 +311,8 @@ internal sealed class ProtectionSearch
                 }
             }
 
-            Term(relation.Total, -1);
-            foreach (var part in relation.Parts)
-            {
-                Term(part, 1);
-            }
-
             lp.AddEquality(vars, coefs, 0);
         }
-
         LpCount++;
         using var solver = new LpSolver(lp);
         var result = solver.Minimize(onlySuppressed ? new double[lower.Count] : weight.ToArray());

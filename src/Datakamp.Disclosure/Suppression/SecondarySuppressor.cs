@@ -91,7 +91,9 @@ public static class SecondarySuppressor
         }
 
         // Verify; repair if needed (should not be: each accepted deviation stays feasible as the pattern grows).
-        IReadOnlyDictionary<int, FeasibleInterval> intervals = AttackerModel.Intervals(problem, suppressed);
+        // Intervals of the published suppressed cells only: an unpublished cell is an unknown, not a suppression, and
+        // nobody reads its interval (in a table with empty categories these are most of the suppressed cells).
+        IReadOnlyDictionary<int, FeasibleInterval> intervals = AttackerModel.Intervals(problem, suppressed, PublishedOnly(problem, suppressed));
         for (var round = 0; round < options.MaxRepairRounds; round++)
         {
             var shortfall = protectable.Where(p => !Meets(problem, p, intervals[p])).ToList();
@@ -105,11 +107,14 @@ public static class SecondarySuppressor
                 Protect(p);
             }
 
-            intervals = AttackerModel.Intervals(problem, suppressed);
+            intervals = AttackerModel.Intervals(problem, suppressed, PublishedOnly(problem, suppressed));
         }
 
         return BuildResult(problem, suppressed, intervals, impossible);
     }
+
+    private static List<int> PublishedOnly(SuppressionProblem problem, HashSet<int> suppressed) =>
+        suppressed.Where(c => problem.Cells[c].IsPublished).ToList();
 
     private static IEnumerable<double> Deviations(SuppressionCell cell)
     {

@@ -59,7 +59,8 @@ public sealed class LinearProgram
             throw new ArgumentException("Right-hand side must be finite.", nameof(rhs));
         }
 
-        var seen = new HashSet<int>();
+        // A set only for long rows: most rows of a table have a handful of terms, and a set per row is most of the cost.
+        var seen = variables.Count > 16 ? new HashSet<int>() : null;
         var vars = new List<int>(variables.Count);
         var coefs = new List<double>(variables.Count);
         for (var k = 0; k < variables.Count; k++)
@@ -70,7 +71,7 @@ public sealed class LinearProgram
                 throw new ArgumentOutOfRangeException(nameof(variables), $"Variable {v} out of range.");
             }
 
-            if (!seen.Add(v))
+            if (seen is null ? IndexOf(variables, v, k) >= 0 : !seen.Add(v))
             {
                 throw new ArgumentException($"Variable {v} appears twice in one row.");
             }
@@ -88,5 +89,19 @@ public sealed class LinearProgram
         }
 
         _constraints.Add(new LinearConstraint(vars, coefs, rhs));
+    }
+
+    /// <summary>Index of <paramref name="variable"/> among the first <paramref name="count"/> entries, or -1.</summary>
+    private static int IndexOf(IReadOnlyList<int> variables, int variable, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (variables[i] == variable)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -31,7 +31,7 @@ public sealed class LpSolver : IDisposable
         _variables = new Variable[lp.VariableCount];
         for (var j = 0; j < lp.VariableCount; j++)
         {
-            _variables[j] = _solver.MakeNumVar(lp.Lower[j] / _scale, lp.Upper[j] / _scale, $"x{j}");
+            _variables[j] = _solver.MakeNumVar(lp.Lower[j] / _scale, lp.Upper[j] / _scale, "");
         }
 
         foreach (var row in lp.Constraints)
