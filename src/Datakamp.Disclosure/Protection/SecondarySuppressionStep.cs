@@ -272,6 +272,8 @@ internal static class SecondarySuppressionStep
             builder.NotPublished(c);
         }
 
+        AddLargestContributors(builder, table, lower);
+
         foreach (var a in t.Assessments.Where(a => a.PrimarySuppressed))
             AddPrimary(builder, table, a, Coordinates(table, builder, a.Cell, published: true), lower, policy);
         // A failing group of rows without a category: nobody publishes it, yet it could be recomputed by
@@ -279,6 +281,28 @@ internal static class SecondarySuppressionStep
         foreach (var a in hidden)
             AddPrimary(builder, full!, a, Coordinates(full!, builder, a.Cell, published: false), lower, policy);
         return builder;
+    }
+
+    /// <summary>
+    /// What each cell's largest contributor knows of it (at least their own contribution; the cell exactly when
+    /// nobody else has a value in it), so that every primary is protected against such an insider too. Only for
+    /// unweighted sums and means (the suppressed quantity is then the sum of the contributions) of non-negative data;
+    /// the cells over all rows too, where rows lack a category.
+    /// </summary>
+    private static void AddLargestContributors(TableBuilder builder, RecomputedTable table, double lower)
+    {
+        if (table.Spec.Weight is not null || lower < 0 || table.Statistic.Kind is not (StatisticKind.Sum or StatisticKind.Mean)) return;
+        void Add(RecomputedTable source, bool published)
+        {
+            foreach (var cell in source.Cells)
+            {
+                var e = cell.Evidence;
+                if (e.UnitsWithValue == 0 || e.Negatives > 0 || !(e.X1 > 0)) continue;
+                builder.LargestContributor(Math.Min(e.X1, e.Sum), e.UnitsWithValue == 1, Coordinates(source, builder, cell, published));
+            }
+        }
+        Add(table, published: true);
+        if (table.WithMissingCategory is { } full) Add(full, published: false);
     }
 
     private static double FiniteQuantity(RecomputedTable table, TableCell cell)

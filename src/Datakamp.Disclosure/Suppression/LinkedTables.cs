@@ -84,6 +84,8 @@ public static class LinkedTables
             MaySuppress = a.MaySuppress && b.MaySuppress,
             IsPublished = a.IsPublished || b.IsPublished,
             Cost = cost,
+            // One population cell has one largest contributor, whichever table reports it.
+            LargestContributor = a.LargestContributor ?? b.LargestContributor,
         };
     }
 }

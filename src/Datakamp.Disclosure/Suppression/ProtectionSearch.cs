@@ -112,7 +112,12 @@ internal sealed class ProtectionSearch
     /// alternative categories per dimension, plus every already suppressed cell), then in the whole problem;
     /// <see cref="SearchStatus.Impossible"/> is only concluded from the whole problem.
     /// </summary>
-    public SearchOutcome FindComplement(IReadOnlySet<int> suppressed, int primary, double deviation)
+    /// <param name="suppressed">Cells suppressed so far.</param>
+    /// <param name="primary">The primary cell.</param>
+    /// <param name="deviation">The required move of the primary (+ upward, - downward).</param>
+    /// <param name="knowledge">Bounds an insider knows, replacing the a-priori bounds of those cells; null for an outsider.</param>
+    public SearchOutcome FindComplement(IReadOnlySet<int> suppressed, int primary, double deviation,
+        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge = null)
     {
         if (_coordinates[primary] is { } origin)
         {
@@ -124,7 +129,7 @@ internal sealed class ProtectionSearch
                 }
 
                 var allowed = Subtable(origin, suppressed, deviation, k);
-                var outcome = Solve(suppressed, primary, deviation, onlySuppressed: false, allowed);
+                var outcome = Solve(suppressed, primary, deviation, onlySuppressed: false, allowed, knowledge);
                 if (outcome.Status == SearchStatus.Found)
                 {
                     return outcome;
@@ -132,8 +137,18 @@ internal sealed class ProtectionSearch
             }
         }
 
-        return Solve(suppressed, primary, deviation, onlySuppressed: false, allowed: null);
+        return Solve(suppressed, primary, deviation, onlySuppressed: false, allowed: null, knowledge);
     }
+
+    /// <summary>
+    /// A deviation of the primary by <paramref name="deviation"/> that moves only suppressed cells, as little as
+    /// possible in total, within the <paramref name="knowledge"/> of an insider (null: an outsider); the moved
+    /// cells are in <see cref="SearchOutcome.Deviation"/>. Impossible: the attacker so informed cannot move
+    /// the primary that far, so the requirement is not met against it.
+    /// </summary>
+    public SearchOutcome SmallestDeviation(IReadOnlySet<int> suppressed, int primary, double deviation,
+        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge) =>
+        Solve(suppressed, primary, deviation, onlySuppressed: true, allowed: null, knowledge, smallest: true);
 
     /// <summary>The coordinates as one number (mixed radix over the label counts).</summary>
     private long Key(int[] coordinates)
@@ -199,11 +214,15 @@ internal sealed class ProtectionSearch
         return inside;
     }
 
-    private SearchOutcome Solve(IReadOnlySet<int> suppressed, int primary, double deviation, bool onlySuppressed, bool[]? allowed)
+    private SearchOutcome Solve(IReadOnlySet<int> suppressed, int primary, double deviation, bool onlySuppressed, bool[]? allowed,
+        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge = null, bool smallest = false)
     {
         var cells = _problem.Cells;
+        (double Lower, double Upper) BoundsOf(int c) =>
+            knowledge is not null && knowledge.TryGetValue(c, out var known) ? known : (cells[c].LowerBound, cells[c].UpperBound);
         var target = cells[primary].Value + deviation;
-        if (target < cells[primary].LowerBound || target > cells[primary].UpperBound)
+        var (primaryLower, primaryUpper) = BoundsOf(primary);
+        if (target < primaryLower || target > primaryUpper)
         {
             // The required range leaves what every attacker knows a priori: no pattern can provide it.
             return SearchOutcome.Impossible;
@@ -254,9 +273,10 @@ internal sealed class ProtectionSearch
             }
 
             var cell = cells[c];
-            var w = suppressed.Contains(c) ? 0 : cell.EffectiveCost;
-            var up = cell.UpperBound - cell.Value;
-            var down = cell.Value - cell.LowerBound;
+            var w = smallest ? 1 : suppressed.Contains(c) ? 0 : cell.EffectiveCost;
+            var (lowerBound, upperBound) = BoundsOf(c);
+            var up = upperBound - cell.Value;
+            var down = cell.Value - lowerBound;
             if (up > 0)
             {
                 plus[c] = lower.Count;
@@ -315,7 +335,7 @@ internal sealed class ProtectionSearch
         }
         LpCount++;
         using var solver = new LpSolver(lp);
-        var result = solver.Minimize(onlySuppressed ? new double[lower.Count] : weight.ToArray());
+        var result = solver.Minimize(onlySuppressed && !smallest ? new double[lower.Count] : weight.ToArray());
         switch (result.Status)
         {
             case LpStatus.Optimal:
@@ -328,9 +348,10 @@ internal sealed class ProtectionSearch
 
         var threshold = 1e-7 * Math.Abs(deviation);
         var added = new List<int>();
+        var moved = new Dictionary<int, double>();
         foreach (var c in reach)
         {
-            if (c == primary || suppressed.Contains(c))
+            if (c == primary)
             {
                 continue;
             }
@@ -338,10 +359,14 @@ internal sealed class ProtectionSearch
             var y = (plus.TryGetValue(c, out var jp) ? result.Values[jp] : 0) - (minus.TryGetValue(c, out var jm) ? result.Values[jm] : 0);
             if (Math.Abs(y) > threshold)
             {
-                added.Add(c);
+                moved[c] = y;
+                if (!suppressed.Contains(c))
+                {
+                    added.Add(c);
+                }
             }
         }
 
-        return new SearchOutcome(SearchStatus.Found, added);
+        return new SearchOutcome(SearchStatus.Found, added) { Deviation = moved };
     }
 }

@@ -37,6 +37,12 @@ public static class SecondarySuppressor
             .ToList();
         var impossible = new HashSet<int>();
         var failed = new HashSet<int>();
+        var insiders = new InsiderCheck(problem, search);
+        // Primaries that cannot be protected against the largest contributor of another cell (that cell), or that
+        // fall short against one at verification.
+        var impossibleAgainstInsider = new Dictionary<int, int>();
+        var shortAgainstInsider = new Dictionary<int, int>();
+        var notEvaluatedAgainstInsiders = new HashSet<int>();
 
         void Protect(int p)
         {
@@ -63,15 +69,87 @@ public static class SecondarySuppressor
             }
         }
 
+        // Against insiders, one breach at a time: each complement protects against that insider; cells added may
+        // bring insiders of their own, so the primaries are gone over again until nothing is added.
+        bool ProtectFromInsiders(int p)
+        {
+            var grew = false;
+            foreach (var deviation in Deviations(cells[p]))
+            {
+                for (var round = 0; round < options.MaxInsiderRounds; round++)
+                {
+                    var finding = insiders.FirstBreach(suppressed, p, deviation);
+                    if (finding.Status == InsiderStatus.Safe)
+                    {
+                        break;
+                    }
+
+                    if (finding.Status == InsiderStatus.NotEvaluated)
+                    {
+                        failed.Add(p);
+                        break;
+                    }
+
+                    var outcome = search.FindComplement(suppressed, p, deviation, finding.Knowledge);
+                    if (outcome.Status == SearchStatus.Found && outcome.Added.Count > 0)
+                    {
+                        suppressed.UnionWith(outcome.Added);
+                        grew = true;
+                        continue;
+                    }
+
+                    if (outcome.Status == SearchStatus.Impossible)
+                    {
+                        impossibleAgainstInsider[p] = finding.Insider;
+                    }
+                    else
+                    {
+                        failed.Add(p); // a breach the search cannot repair: numerical trouble, not protected
+                    }
+
+                    break;
+                }
+            }
+
+            return grew;
+        }
+
+        void ProtectAllFromInsiders()
+        {
+            if (!insiders.HasInsiders)
+            {
+                return;
+            }
+
+            for (var pass = 0; pass < options.MaxInsiderRounds; pass++)
+            {
+                var grew = false;
+                foreach (var p in primaries.Where(p => !impossible.Contains(p) && !impossibleAgainstInsider.ContainsKey(p)))
+                {
+                    grew |= ProtectFromInsiders(p);
+                }
+
+                if (!grew)
+                {
+                    return;
+                }
+            }
+        }
+
+        bool SafeFromInsiders(IEnumerable<int> ps) => !insiders.HasInsiders || ps.All(p =>
+            Deviations(cells[p]).All(d => insiders.FirstBreach(suppressed, p, d).Status == InsiderStatus.Safe));
+
         foreach (var p in primaries)
         {
             Protect(p);
         }
 
+        ProtectAllFromInsiders();
+
         var protectable = primaries.Where(p => !impossible.Contains(p)).ToHashSet();
         // Clean-up only for a protectable problem: with an impossible primary the result is not publishable,
         // and its partial protection should not be thinned out.
-        if (options.RemoveRedundantSecondaries && impossible.Count == 0)
+        if (options.RemoveRedundantSecondaries && impossible.Count == 0 && impossibleAgainstInsider.Count == 0)
         {
             var secondaries = suppressed.Where(c => !cells[c].IsPrimary && cells[c].IsPublished)
                 .OrderByDescending(c => cells[c].EffectiveCost)
@@ -82,7 +160,7 @@ public static class SecondarySuppressor
                 foreach (var s in secondaries)
                 {
                     suppressed.Remove(s);
-                    if (!AttackerModel.AllPrimariesProtected(problem, suppressed, protectable))
+                    if (!AttackerModel.AllPrimariesProtected(problem, suppressed, protectable) || !SafeFromInsiders(protectable))
                     {
                         suppressed.Add(s);
                     }
@@ -94,10 +172,37 @@ public static class SecondarySuppressor
         // Intervals of the published suppressed cells only: an unpublished cell is an unknown, not a suppression, and
         // nobody reads its interval (in a table with empty categories these are most of the suppressed cells).
         IReadOnlyDictionary<int, FeasibleInterval> intervals = AttackerModel.Intervals(problem, suppressed, PublishedOnly(problem, suppressed));
+        void VerifyAgainstInsiders()
+        {
+            shortAgainstInsider.Clear();
+            notEvaluatedAgainstInsiders.Clear();
+            if (!insiders.HasInsiders)
+            {
+                return;
+            }
+
+            foreach (var p in protectable.Where(p => !impossibleAgainstInsider.ContainsKey(p)).Order())
+            {
+                foreach (var deviation in Deviations(cells[p]))
+                {
+                    var finding = insiders.FirstBreach(suppressed, p, deviation);
+                    if (finding.Status == InsiderStatus.Breach)
+                    {
+                        shortAgainstInsider[p] = finding.Insider;
+                    }
+                    else if (finding.Status == InsiderStatus.NotEvaluated)
+                    {
+                        notEvaluatedAgainstInsiders.Add(p);
+                    }
+                }
+            }
+        }
+
+        VerifyAgainstInsiders();
         for (var round = 0; round < options.MaxRepairRounds; round++)
         {
             var shortfall = protectable.Where(p => !Meets(problem, p, intervals[p])).ToList();
-            if (shortfall.Count == 0)
+            if (shortfall.Count == 0 && shortAgainstInsider.Count == 0)
             {
                 break;
             }
@@ -107,10 +212,12 @@ public static class SecondarySuppressor
                 Protect(p);
             }
 
+            ProtectAllFromInsiders();
             intervals = AttackerModel.Intervals(problem, suppressed, PublishedOnly(problem, suppressed));
+            VerifyAgainstInsiders();
         }
 
-        return BuildResult(problem, suppressed, intervals, impossible);
+        return BuildResult(problem, suppressed, intervals, impossible, impossibleAgainstInsider, shortAgainstInsider, notEvaluatedAgainstInsiders);
     }
 
     private static List<int> PublishedOnly(SuppressionProblem problem, HashSet<int> suppressed) =>
@@ -142,7 +249,10 @@ public static class SecondarySuppressor
         SuppressionProblem problem,
         HashSet<int> suppressed,
         IReadOnlyDictionary<int, FeasibleInterval> intervals,
-        HashSet<int> impossible)
+        HashSet<int> impossible,
+        Dictionary<int, int> impossibleAgainstInsider,
+        Dictionary<int, int> shortAgainstInsider,
+        HashSet<int> notEvaluatedAgainstInsiders)
     {
         var output = new List<SuppressedCell>();
         var unprotected = new List<string>();
@@ -161,7 +271,7 @@ public static class SecondarySuppressor
             unreliable |= !interval.Reliable;
             if (cell.IsPrimary)
             {
-                var meets = Meets(problem, c, interval);
+                var meets = Meets(problem, c, interval) && !shortAgainstInsider.ContainsKey(c) && !impossibleAgainstInsider.ContainsKey(c);
                 if (!meets)
                 {
                     unprotected.Add(cell.Id);
@@ -180,7 +290,8 @@ public static class SecondarySuppressor
 
         SuppressionStatus status;
         string message;
-        if (unprotected.Count == 0 && !unreliable && impossible.Count == 0)
+        string Insider(int q) => $"the largest contributor of {problem.Cells[q].Id}";
+        if (unprotected.Count == 0 && !unreliable && impossible.Count == 0 && impossibleAgainstInsider.Count == 0 && notEvaluatedAgainstInsiders.Count == 0)
         {
             status = SuppressionStatus.Protected;
             message = string.Create(CultureInfo.InvariantCulture, $"Protected: {output.Count - secondaryCount} primary and {secondaryCount} secondary {Plural.Word(output.Count, "cell", "cells")} suppressed (secondary value {valueSum:G6}, cost {costSum:G6}).");
@@ -191,12 +302,20 @@ public static class SecondarySuppressor
             var ids = string.Join(", ", impossible.Order().Select(i => problem.Cells[i].Id));
             message = $"NOT PROTECTED: the required protection of {ids} cannot be reached even if every suppressible cell is suppressed. Do not publish.";
         }
+        else if (impossibleAgainstInsider.Count > 0)
+        {
+            status = SuppressionStatus.CannotBeProtected;
+            var which = string.Join("; ", impossibleAgainstInsider.OrderBy(kv => kv.Key).Select(kv => $"{problem.Cells[kv.Key].Id} against {Insider(kv.Value)}"));
+            message = $"NOT PROTECTED: the required protection cannot be reached even if every suppressible cell is suppressed, for {which}, who knows their own contribution. Do not publish.";
+        }
         else
         {
             status = SuppressionStatus.VerificationFailed;
-            message = unreliable
+            var against = shortAgainstInsider.Count == 0 ? ""
+                : $" ({string.Join("; ", shortAgainstInsider.OrderBy(kv => kv.Key).Select(kv => $"{problem.Cells[kv.Key].Id} against {Insider(kv.Value)}"))})";
+            message = unreliable || unprotected.Count == 0
                 ? "NOT PROTECTED: an attacker LP did not finish cleanly. Do not publish."
-                : $"NOT PROTECTED: verification found under-protected cells: {string.Join(", ", unprotected)}. Do not publish.";
+                : $"NOT PROTECTED: verification found under-protected cells: {string.Join(", ", unprotected)}{against}. Do not publish.";
         }
 
         return new SuppressionResult(status, output, secondaryCount, valueSum, costSum, unprotected, message);

@@ -51,6 +51,12 @@ public sealed record SuppressionCell(string Id, double Value)
     /// </summary>
     public IReadOnlyDictionary<string, string>? Coordinates { get; init; }
 
+    /// <summary>
+    /// What the cell's largest contributor knows of it (magnitude tables with non-negative contributions); null
+    /// when nobody knows more than the a-priori bounds (frequency tables, or contributions unknown).
+    /// </summary>
+    public ContributorKnowledge? LargestContributor { get; init; }
+
     /// <summary>The cost actually used.</summary>
     public double EffectiveCost => Cost ?? (Math.Abs(Value) + DefaultCellConstant);
 }

@@ -16,4 +16,7 @@ public sealed record SuppressionOptions
 
     /// <summary>Rounds of re-protection when final verification finds an under-protected primary. Default 3.</summary>
     public int MaxRepairRounds { get; init; } = 3;
+
+    /// <summary>How often one primary is protected against a further insider, and the primaries gone over again, before giving up.</summary>
+    public int MaxInsiderRounds { get; init; } = 50;
 }

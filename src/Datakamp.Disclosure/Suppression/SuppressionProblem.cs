@@ -125,6 +125,13 @@ public sealed class SuppressionProblem
             throw new ArgumentException($"Primary cell '{c.Id}' is not published; only published cells can be primary.");
         }
 
+        if (c.LargestContributor is { } insider
+            && (!double.IsFinite(insider.Contribution) || insider.Contribution < 0 || insider.Contribution > c.Value + (1e-9 * (1 + Math.Abs(c.Value)))
+                || insider.Contribution < c.LowerBound - (1e-9 * (1 + Math.Abs(c.Value)))))
+        {
+            throw new ArgumentException($"Cell '{c.Id}' has a largest contribution {insider.Contribution} outside [0, {c.Value}] or below its a-priori lower bound.");
+        }
+
         if (!(c.EffectiveCost >= 0) || !double.IsFinite(c.EffectiveCost))
         {
             throw new ArgumentException($"Cell '{c.Id}' has an invalid cost.");

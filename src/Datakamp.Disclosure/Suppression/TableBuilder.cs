@@ -15,6 +15,7 @@ public sealed class TableBuilder
     private readonly Dictionary<string, (double Lower, double Upper)> _primary = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (double Lower, double Upper)> _bounds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _cost = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ContributorKnowledge> _largest = new(StringComparer.Ordinal);
     private readonly HashSet<string> _fixed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unpublished = new(StringComparer.Ordinal);
 
@@ -86,6 +87,13 @@ public sealed class TableBuilder
     public TableBuilder Bounds(double lower, double upper, params string[] coordinates)
     {
         _bounds[CellId(coordinates)] = (lower, upper);
+        return this;
+    }
+
+    /// <summary>Records the largest contribution to a cell (known to that contributor), and whether it is the only one.</summary>
+    public TableBuilder LargestContributor(double contribution, bool onlyContributor, params string[] coordinates)
+    {
+        _largest[CellId(coordinates)] = new ContributorKnowledge(contribution, onlyContributor);
         return this;
     }
 
@@ -198,6 +206,7 @@ public sealed class TableBuilder
             MaySuppress = !_fixed.Contains(id),
             IsPublished = !_unpublished.Contains(id),
             Cost = _cost.TryGetValue(id, out var cost) ? cost : null,
+            LargestContributor = _largest.GetValueOrDefault(id),
         };
         if (_primary.TryGetValue(id, out var prot))
         {
