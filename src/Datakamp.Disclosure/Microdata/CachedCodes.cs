@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Datakamp.Disclosure.Microdata;
 
 /// <summary>
@@ -56,9 +58,25 @@ internal sealed class CachedCodes
     /// <summary>True when every code points inside a dictionary of <paramref name="entries"/> (checked as if the hash had missed a damage).</summary>
     public bool AllBelow(int entries)
     {
-        if (AreRowNumbers) return Rows <= entries;
-        for (var row = 0; row < Rows; row++)
-            if ((uint)this[row] >= (uint)entries) return false;
-        return true;
+        if (entries <= 0) return Rows == 0;
+        if (_bytes is not null) return entries > byte.MaxValue || _bytes.AsSpan().IndexOfAnyInRange((byte)entries, byte.MaxValue) < 0;
+        if (_shorts is not null) return entries > ushort.MaxValue || _shorts.AsSpan().IndexOfAnyInRange((ushort)entries, ushort.MaxValue) < 0;
+        if (_ints is not null) return _ints.AsSpan().IndexOfAnyExceptInRange(0, entries - 1) < 0;
+        return Rows <= entries;
+    }
+
+    /// <summary>
+    /// Appends this column as one more digit of a mixed-radix number per row:
+    /// <c>combination[row] = combination[row] × entries + code</c>. A whole column at a time, with no per-row
+    /// choice of width, so a category combination of millions of rows takes milliseconds.
+    /// </summary>
+    // Optimised at once: it runs a few times per check over millions of rows, too few calls for tiered compilation.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AppendDigit(int[] combination, int entries)
+    {
+        if (_bytes is not null) for (var row = 0; row < combination.Length; row++) combination[row] = combination[row] * entries + _bytes[row];
+        else if (_shorts is not null) for (var row = 0; row < combination.Length; row++) combination[row] = combination[row] * entries + _shorts[row];
+        else if (_ints is not null) for (var row = 0; row < combination.Length; row++) combination[row] = combination[row] * entries + _ints[row];
+        else for (var row = 0; row < combination.Length; row++) combination[row] = combination[row] * entries + row;
     }
 }

@@ -21,7 +21,7 @@ namespace Datakamp.Disclosure.Microdata;
 /// which only error messages would need. "Unit ids valid" says every text of the dictionary is non-empty
 /// valid UTF-8, so every row names a unit the CSV reader would accept.
 /// Fail closed: a cache of another CSV (SHA-256, length or delimiter differ), of an unknown format version,
-/// truncated, or with any section whose SHA-256 does not match is not used (<see cref="Open"/> returns
+/// truncated, or with any section whose SHA-256 does not match is not used (<see cref="Open(string, string, long, char)"/> returns
 /// null, the loads false or null). The per-section hashes catch a damaged file; they do not stop
 /// someone who may write the cache from forging it, as whoever may write next to the CSV may also change it.
 /// </summary>
@@ -31,6 +31,7 @@ internal sealed class MicrodataCache
     public const int FormatVersion = 2;
     public const byte DictionaryKind = 1;
     public const byte NumericKind = 2;
+    private const int HashBlock = 1 << 18;
 
     /// <summary>Where one part of the cache lies in the file, and the SHA-256 its bytes must have.</summary>
     internal readonly record struct Section(long Offset, long Length, byte[] Sha);
@@ -44,9 +45,12 @@ internal sealed class MicrodataCache
     private readonly CachedColumn?[] _columns;
     private long[]? _lineOfRow;
 
-    private MicrodataCache(string path, IReadOnlyList<string> header, long rows, ColumnEntry[] entries, (bool, Section) lines)
+    private MicrodataCache(string path, string csvSha256, long csvLength, IReadOnlyList<string> header, long rows, ColumnEntry[] entries,
+        (bool, Section) lines)
     {
         _path = path;
+        CsvSha256 = csvSha256;
+        CsvLength = csvLength;
         Header = header;
         Rows = rows;
         _entries = entries;
@@ -54,6 +58,10 @@ internal sealed class MicrodataCache
         _columns = new CachedColumn?[header.Count];
     }
 
+    /// <summary>Lower-case hex SHA-256 of the CSV this cache was built from, as its header says.</summary>
+    public string CsvSha256 { get; }
+    /// <summary>Length in bytes of the CSV this cache was built from.</summary>
+    public long CsvLength { get; }
     public IReadOnlyList<string> Header { get; }
     public long Rows { get; }
 
@@ -67,7 +75,15 @@ internal sealed class MicrodataCache
     /// Opens the cache at <paramref name="path"/> when it is a complete cache of the CSV with this SHA-256,
     /// length and delimiter; null otherwise (missing, another CSV, unknown version, damaged header).
     /// </summary>
-    public static MicrodataCache? Open(string path, string csvSha256, long csvLength, char delimiter)
+    public static MicrodataCache? Open(string path, string csvSha256, long csvLength, char delimiter) =>
+        Open(path, delimiter) is { } cache && cache.CsvSha256 == csvSha256 && cache.CsvLength == csvLength ? cache : null;
+
+    /// <summary>
+    /// Opens the cache at <paramref name="path"/> when it is a complete cache made with this delimiter, whatever
+    /// CSV it claims to be of (<see cref="CsvSha256"/>): nothing read from it may be used before the CSV's bytes
+    /// are hashed and found to be those. Null when missing, of an unknown version, or with a damaged header.
+    /// </summary>
+    public static MicrodataCache? Open(string path, char delimiter)
     {
         try
         {
@@ -81,8 +97,9 @@ internal sealed class MicrodataCache
             if (headerBytes.Length != headerLength || !SHA256.HashData(headerBytes).AsSpan().SequenceEqual(reader.ReadBytes(32))) return null;
 
             using var header = new BinaryReader(new MemoryStream(headerBytes), Encoding.UTF8);
-            if (Convert.ToHexStringLower(header.ReadBytes(32)) != csvSha256) return null;
-            if (header.ReadInt64() != csvLength || header.ReadUInt16() != delimiter) return null;
+            var csvSha256 = Convert.ToHexStringLower(header.ReadBytes(32));
+            var csvLength = header.ReadInt64();
+            if (header.ReadUInt16() != delimiter) return null;
             var rows = header.ReadInt64();
             var columns = header.ReadInt32();
             if (rows < 0 || rows > int.MaxValue || columns <= 0) return null;
@@ -99,7 +116,7 @@ internal sealed class MicrodataCache
             var sections = entries.SelectMany(e => new[] { e.Dictionary, e.Rows }).Append(lines.Item2);
             foreach (var section in sections)
                 if (section.Offset < 0 || section.Length < 0 || section.Offset + section.Length > file.Length) return null;
-            return new MicrodataCache(path, names, rows, entries, lines);
+            return new MicrodataCache(path, csvSha256, csvLength, names, rows, entries, lines);
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or UnauthorizedAccessException or FormatException or ArgumentException)
         {
@@ -212,9 +229,16 @@ internal sealed class MicrodataCache
     {
         if (into.Length != section.Length) return false;
         file.Position = section.Offset;
-        file.ReadExactly(into);
+        // Hashed a block at a time right after it is read, while the block is still in the processor's cache.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (var start = 0; start < into.Length; start += HashBlock)
+        {
+            var block = into.Slice(start, Math.Min(HashBlock, into.Length - start));
+            file.ReadExactly(block);
+            hash.AppendData(block);
+        }
         Span<byte> sha = stackalloc byte[32];
-        SHA256.HashData(into, sha);
+        hash.GetHashAndReset(sha);
         return sha.SequenceEqual(section.Sha);
     }
 }

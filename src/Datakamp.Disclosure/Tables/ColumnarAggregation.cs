@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Datakamp.Disclosure.Microdata;
@@ -47,6 +48,8 @@ internal static class ColumnarAggregation
         return outcomes;
     }
 
+    // Optimised at once: it runs once per table over millions of rows, too few calls for tiered compilation.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryAggregate(MicrodataCache cache, TableRun run, long maxCells)
     {
         var plan = run.Plan;
@@ -75,27 +78,41 @@ internal static class ColumnarAggregation
         var weights = plan.WeightField < 0 ? null : CachedNumbers.TryLoad(cache, plan.WeightField);
         if (plan.WeightField >= 0 && (weights is null || !weights.AllAtLeastZero())) return false;
 
-        // Inner cells are numbered in the order their category combination first appears, as row by row.
+        // Every row's category combination as a mixed-radix number, built one column at a time; then,
+        // in place, its inner cell, numbered in the order the combinations first appear (as row by row).
+        var innerOfRow = new int[rows];
+        for (var d = 0; d < dimensions; d++) codes[d].AppendDigit(innerOfRow, sizes[d]);
         var innerOfCombination = new int[combinations];
         Array.Fill(innerOfCombination, -1);
         var aggregator = run.Aggregator;
         for (var row = 0; row < rows; row++)
         {
-            var combination = 0;
-            long leaf = 0;
-            for (var d = 0; d < dimensions; d++)
-            {
-                var code = codes[d][row];
-                combination = combination * sizes[d] + code;
-                leaf |= (long)code << (TablePlan.BitsPerDimension * d);
-            }
-            var inner = innerOfCombination[combination];
-            if (inner < 0) innerOfCombination[combination] = inner = aggregator.InnerCell(leaf);
-            // False: the unit had another weight on an earlier row, an error the row-by-row path reports.
-            if (!aggregator.Add(units[row], inner, values?[row] ?? double.NaN, weights?[row] ?? 1)) return false;
+            ref var inner = ref innerOfCombination[innerOfRow[row]];
+            if (inner < 0) inner = aggregator.InnerCell(LeafOf(innerOfRow[row], sizes));
+            innerOfRow[row] = inner;
+        }
+
+        if (units.AreRowNumbers) aggregator.AddRowsThatAreUnits(innerOfRow, values?.PerRow(), weights?.PerRow());
+        else
+        {
+            for (var row = 0; row < rows; row++)
+                // False: the unit had another weight on an earlier row, an error the row-by-row path reports.
+                if (!aggregator.Add(units[row], innerOfRow[row], values?[row] ?? double.NaN, weights?[row] ?? 1)) return false;
         }
         run.CountRowsAddedWhole(rows);
         return true;
+    }
+
+    // The packed category codes (see TablePlan.BitsPerDimension) of a mixed-radix combination.
+    private static long LeafOf(int combination, int[] sizes)
+    {
+        long leaf = 0;
+        for (var d = sizes.Length - 1; d >= 0; d--)
+        {
+            leaf |= (long)(combination % sizes[d]) << (TablePlan.BitsPerDimension * d);
+            combination /= sizes[d];
+        }
+        return leaf;
     }
 
     // The table's category codes are the dictionary's entries in their order (checked, not assumed).
@@ -145,6 +162,15 @@ internal static class ColumnarAggregation
                 else return null;
             }
             return new CachedNumbers(null, column.Codes, perEntry);
+        }
+
+        /// <summary>The number of every row (the cached doubles themselves when the column holds numbers).</summary>
+        public double[] PerRow()
+        {
+            if (_perRow is not null) return _perRow;
+            var numbers = new double[_codes!.Rows];
+            for (var row = 0; row < numbers.Length; row++) numbers[row] = _perEntry[_codes[row]];
+            return numbers;
         }
 
         /// <summary>True when no row is empty or negative (every entry of a dictionary is some row's).</summary>

@@ -148,15 +148,17 @@ public sealed class MicrodataCacheTests : IDisposable
     {
         // 70,000 persons: unit ids that are row numbers, 300 regions (two-byte codes), 69,000 households
         // (four-byte codes, two persons in some), an income kept as doubles, empty incomes and negative ones.
-        var sb = new StringBuilder("id,region,household,income\n");
+        var sb = new StringBuilder("id,region,household,income,w\n");
         for (var i = 0; i < 70_000; i++)
-            sb.Append(CultureInfo.InvariantCulture, $"P{i:D7},R{i * 7 % 300},H{i % 69_000},{(i % 13 == 0 ? "" : ((i % 17 - 3) * 1.25 + i).ToString("R", CultureInfo.InvariantCulture))}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"P{i:D7},R{i * 7 % 300},H{i % 69_000},{(i % 13 == 0 ? "" : ((i % 17 - 3) * 1.25 + i).ToString("R", CultureInfo.InvariantCulture))},{1 + i % 3}\n");
         var csv = Write("wide.csv", sb.ToString());
         var specs = new[]
         {
             SpecYaml("sum", margins: true),
             SpecYaml("sum", margins: true).Replace("unit: id", "unit: household", StringComparison.Ordinal),
             SpecYaml("p75"),
+            SpecYaml("mean", weight: "w", margins: true),
+            SpecYaml("count", value: null, weight: "w").Replace("unit: id", "unit: household", StringComparison.Ordinal),
         }.Select(Spec).ToList();
         AssertColumnarGivesTheCsvTables(csv, specs);
     }
