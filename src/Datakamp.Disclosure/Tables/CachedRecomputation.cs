@@ -23,10 +23,13 @@ internal static class CachedRecomputation
         // The CSV is hashed on another core while the cache it claims to be of is read and aggregated; that
         // result is used only when the hash is the one the cache was built from, and is thrown away otherwise.
         var hashing = Task.Run(() => Hash(csvPath, bytesRead, cancellationToken), cancellationToken);
-        var claimed = MicrodataCache.Open(cachePath, delimiter);
+        MicrodataCache? claimed = null;
         MicrodataPass? early = null;
         try
         {
+            claimed = MicrodataCache.Open(cachePath, delimiter);
+            // A cache of a CSV of another length is of another CSV: not worth reading while the hash is made.
+            if (claimed is not null && claimed.CsvLength != new FileInfo(csvPath).Length) claimed = null;
             if (claimed is not null)
                 early = TableRecomputer.RecomputeAll(claimed, claimed.CsvSha256, claimed.CsvLength, fileName, specs, policy, delimiter, cancellationToken);
         }
