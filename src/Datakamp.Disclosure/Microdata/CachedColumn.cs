@@ -5,13 +5,13 @@ namespace Datakamp.Disclosure.Microdata;
 /// <summary>
 /// One column of a <see cref="MicrodataCache"/> in memory, in one of two encodings that both give back the
 /// field's exact bytes (so every check reads the same text as from the CSV, byte for byte):
-/// a dictionary (distinct field texts in first-seen order, one int code per row; the empty field is a
-/// text of its own), or numbers (one double per row, NaN for an empty field), used only when every
+/// a dictionary (distinct field texts in first-seen order, one code per row in <see cref="CachedCodes"/>; the
+/// empty field is a text of its own), or numbers (one double per row, NaN for an empty field), used only when every
 /// non-empty field is the shortest round-trip text of its double, so formatting it gives the field back.
 /// </summary>
 internal sealed class CachedColumn
 {
-    private CachedColumn(byte[] texts, int[] offsets, int[] codes, double[]? numbers)
+    private CachedColumn(byte[] texts, int[] offsets, CachedCodes codes, double[]? numbers)
     {
         Texts = texts;
         Offsets = offsets;
@@ -23,12 +23,18 @@ internal sealed class CachedColumn
     public byte[] Texts { get; }
     public int[] Offsets { get; }
     /// <summary>Dictionary: the entry of every row.</summary>
-    public int[] Codes { get; }
+    public CachedCodes Codes { get; }
+
+    /// <summary>Dictionary: number of entries.</summary>
+    public int Entries => Offsets.Length - 1;
+
+    /// <summary>Dictionary: the exact bytes of entry <paramref name="entry"/>.</summary>
+    public ReadOnlySpan<byte> Text(int entry) => Texts.AsSpan(Offsets[entry], Offsets[entry + 1] - Offsets[entry]);
     /// <summary>Numbers: the value of every row (NaN = empty field); null for a dictionary column.</summary>
     public double[]? Numbers { get; }
 
-    public static CachedColumn Dictionary(byte[] texts, int[] offsets, int[] codes) => new(texts, offsets, codes, null);
-    public static CachedColumn Numeric(double[] numbers) => new([], [0], [], numbers);
+    public static CachedColumn Dictionary(byte[] texts, int[] offsets, CachedCodes codes) => new(texts, offsets, codes, null);
+    public static CachedColumn Numeric(double[] numbers) => new([], [0], CachedCodes.Allocate(0, 0), numbers);
 
     /// <summary>
     /// Writes the field of <paramref name="row"/> into <paramref name="target"/> (at least <see cref="MaxNumberBytes"/>
@@ -42,8 +48,7 @@ internal sealed class CachedColumn
             if (double.IsNaN(v)) return 0;
             return Format(v, target);
         }
-        var code = Codes[row];
-        var text = Texts.AsSpan(Offsets[code], Offsets[code + 1] - Offsets[code]);
+        var text = Text(Codes[row]);
         text.CopyTo(target);
         return text.Length;
     }

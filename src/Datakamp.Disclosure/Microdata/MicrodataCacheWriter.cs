@@ -1,7 +1,9 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Datakamp.Disclosure.Microdata;
 
@@ -55,8 +57,9 @@ internal static class MicrodataCacheWriter
             return null;
         }
 
-        var sections = columns.Select(c => c.Section()).ToList();
-        var consecutive = Enumerable.Range(0, lines.Count).All(r => lines[r] == r + 2L);
+        var rows = lines.Count;
+        var sections = columns.Select(c => c.Sections(rows)).ToList();
+        var consecutive = Enumerable.Range(0, rows).All(r => lines[r] == r + 2L);
         var lineSection = consecutive ? [] : MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(lines)).ToArray();
 
         using var headerBody = new MemoryStream();
@@ -65,24 +68,30 @@ internal static class MicrodataCacheWriter
             h.Write(Convert.FromHexString(csvSha256));
             h.Write(csvLength);
             h.Write((ushort)delimiter);
-            h.Write((long)lines.Count);
+            h.Write((long)rows);
             h.Write(header.Count);
             // Offsets are known once the header's length is: it has a fixed size per column apart from the names.
-            var headerLength = 32 + 8 + 2 + 8 + 4 + header.Sum(n => NameBytes(n) + 1 + 8 + 8 + 32) + 1 + 8 + 8 + 32;
+            const int sectionBytes = 8 + 8 + 32;
+            var headerLength = 32 + 8 + 2 + 8 + 4 + header.Sum(n => NameBytes(n) + 3 + 2 * sectionBytes) + 1 + sectionBytes;
             long offset = MicrodataCache.Magic.Length + 4 + 4 + headerLength + 32;
+            void Section(byte[] bytes)
+            {
+                h.Write(offset);
+                h.Write((long)bytes.Length);
+                h.Write(SHA256.HashData(bytes));
+                offset += bytes.Length;
+            }
             for (var c = 0; c < header.Count; c++)
             {
                 h.Write(header[c]);
                 h.Write(sections[c].Kind);
-                h.Write(offset);
-                h.Write((long)sections[c].Bytes.Length);
-                h.Write(SHA256.HashData(sections[c].Bytes));
-                offset += sections[c].Bytes.Length;
+                h.Write(sections[c].CodeWidth);
+                h.Write(sections[c].UnitIdsValid ? (byte)1 : (byte)0);
+                Section(sections[c].Dictionary);
+                Section(sections[c].Rows);
             }
             h.Write(consecutive ? (byte)1 : (byte)0);
-            h.Write(offset);
-            h.Write((long)lineSection.Length);
-            h.Write(SHA256.HashData(lineSection));
+            Section(lineSection);
         }
         var headerBytes = headerBody.ToArray();
 
@@ -97,7 +106,11 @@ internal static class MicrodataCacheWriter
                 w.Write(headerBytes.Length);
                 w.Write(headerBytes);
                 w.Write(SHA256.HashData(headerBytes));
-                foreach (var s in sections) w.Write(s.Bytes);
+                foreach (var s in sections)
+                {
+                    w.Write(s.Dictionary);
+                    w.Write(s.Rows);
+                }
                 w.Write(lineSection);
             }
             File.Move(temporary, cachePath, overwrite: true);
@@ -118,6 +131,9 @@ internal static class MicrodataCacheWriter
         for (var v = n >> 7; v > 0; v >>= 7) prefix++;
         return prefix + n;
     }
+
+    /// <summary>What the cache holds of one column (see <see cref="MicrodataCache"/> for the layout).</summary>
+    private sealed record ColumnSections(byte Kind, byte CodeWidth, bool UnitIdsValid, byte[] Dictionary, byte[] Rows);
 
     /// <summary>One column while the CSV is read: its dictionary, and its numbers while they could replace it.</summary>
     private sealed class ColumnBuilder
@@ -170,9 +186,11 @@ internal static class MicrodataCacheWriter
             return ok ? v : double.NaN;
         }
 
-        public (byte Kind, byte[] Bytes) Section()
+        /// <summary>The column's sections: its dictionary (none for numbers) and its rows (codes as narrow as they fit, or doubles).</summary>
+        public ColumnSections Sections(int rows)
         {
-            if (_codeOf is null) return (MicrodataCache.NumericKind, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_numbers!)).ToArray());
+            if (_codeOf is null)
+                return new(MicrodataCache.NumericKind, 0, false, [], MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_numbers!)).ToArray());
             using var s = new MemoryStream();
             using var w = new BinaryWriter(s);
             w.Write(_texts.Count);
@@ -180,9 +198,20 @@ internal static class MicrodataCacheWriter
             w.Write(offset);
             foreach (var t in _texts) { offset += t.Length; w.Write(offset); }
             foreach (var t in _texts) w.Write(t);
-            w.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_codes)));
             w.Flush();
-            return (MicrodataCache.DictionaryKind, s.ToArray());
+            var width = (byte)CachedCodes.WidthFor(_texts.Count, _texts.Count == rows);
+            var codes = new byte[width * rows];
+            for (var r = 0; r < rows; r++)
+            {
+                switch (width)
+                {
+                    case 1: codes[r] = (byte)_codes[r]; break;
+                    case 2: BinaryPrimitives.WriteUInt16LittleEndian(codes.AsSpan(2 * r), (ushort)_codes[r]); break;
+                    case 4: BinaryPrimitives.WriteInt32LittleEndian(codes.AsSpan(4 * r), _codes[r]); break;
+                }
+            }
+            var unitIdsValid = _texts.All(t => t.Length > 0 && Utf8.IsValid(t));
+            return new(MicrodataCache.DictionaryKind, width, unitIdsValid, s.ToArray(), codes);
         }
     }
 }

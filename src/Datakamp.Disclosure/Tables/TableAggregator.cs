@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Datakamp.Disclosure.Microdata;
 using Datakamp.Disclosure.Specs;
 
@@ -22,7 +24,7 @@ internal sealed class TableAggregator
     private readonly bool _margins;
     private readonly bool _weighted;
     private readonly int _topK;
-    private readonly UnitContributions _units;
+    private UnitContributions _units;
     private readonly Dictionary<long, int> _innerOfLeaf = new();
     private readonly List<long> _innerLeaves = [];
     private readonly List<long> _innerRows = [];
@@ -92,6 +94,27 @@ internal sealed class TableAggregator
     }
 
     /// <summary>
+    /// Adds every row at once when each row is a unit of its own (unit r is row r): row r is in inner cell
+    /// <paramref name="innerOfRow"/>[r] with value <paramref name="valueOfRow"/>[r] (NaN: missing; null: no
+    /// value column) and weight <paramref name="weightOfRow"/>[r] (null: unweighted). The same as adding
+    /// the rows one by one with <see cref="Add"/>, without summing per unit. Only on an empty aggregator.
+    /// </summary>
+    // Optimised at once: it runs once per table over millions of units, too few calls for tiered compilation.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AddRowsThatAreUnits(int[] innerOfRow, double[]? valueOfRow, double[]? weightOfRow)
+    {
+        if (_units.Capacity > 0) throw new InvalidOperationException("rows were added already");
+        _units = UnitContributions.OneRowEach(_statistic.IsMagnitude, _weighted, innerOfRow, valueOfRow, weightOfRow);
+        var rows = CollectionsMarshal.AsSpan(_innerRows);
+        var missing = CollectionsMarshal.AsSpan(_innerMissingRows);
+        for (var row = 0; row < innerOfRow.Length; row++)
+        {
+            rows[innerOfRow[row]]++;
+            if (valueOfRow is null || double.IsNaN(valueOfRow[row])) missing[innerOfRow[row]]++;
+        }
+    }
+
+    /// <summary>
     /// The published table: rows with an empty dimension value are in no cell, and its margins are the sums of
     /// its categories (what an analyst's crosstab with margins shows). When such rows exist, the table also
     /// carries <see cref="RecomputedTable.WithMissingCategory"/>: the same table over every row, with the
@@ -100,12 +123,17 @@ internal sealed class TableAggregator
     public RecomputedTable Build(TableSpec spec, long rowsRead, long rowsUsed, long rowsWithMissingCategory)
     {
         var missing = MissingCodes();
+        // The two tables only read the aggregation, so they are built side by side.
+        var withMissing = missing.Any(code => code >= 0)
+            ? Task.Run(() => BuildTable(spec, missing, includeMissing: true, margins: true, rowsRead, rowsUsed + rowsWithMissingCategory, 0))
+            : null;
         var table = BuildTable(spec, missing, includeMissing: false, _margins, rowsRead, rowsUsed, rowsWithMissingCategory);
-        if (missing.Any(code => code >= 0))
-            table.WithMissingCategory = BuildTable(spec, missing, includeMissing: true, margins: true, rowsRead, rowsUsed + rowsWithMissingCategory, 0);
+        table.WithMissingCategory = withMissing?.GetAwaiter().GetResult();
         return table;
     }
 
+    // Optimised at once: it runs once per table over millions of units, too few calls for tiered compilation.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private RecomputedTable BuildTable(TableSpec spec, int[] missing, bool includeMissing, bool margins, long rowsRead, long rowsUsed, long rowsWithMissingCategory)
     {
         var dims = Categories.Length;

@@ -71,6 +71,8 @@ public static class TableRecomputer
         IReadOnlyList<TableSpec> specs, Policy policy, char delimiter = ',', CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(specs);
+        if (ColumnarAggregation.TryRecompute(cache, fileName, specs, policy, cancellationToken) is { } tables)
+            return new MicrodataPass(tables, csvSha256, csvBytes);
         // Rows per job: large enough that per-job overhead vanishes, small enough to keep every core busy.
         const int rowsPerJob = 1 << 15;
         IEnumerable<ChunkJob>? Jobs(TablePlan[] plans)
@@ -217,7 +219,8 @@ public static class TableRecomputer
         }
     }
 
-    private static TableOutcome Build(TableRun run, string fileName)
+    /// <summary>The table of a finished run, or the error that an empty or all-missing table is.</summary>
+    internal static TableOutcome Build(TableRun run, string fileName)
     {
         var spec = run.Plan.Spec;
         try

@@ -35,6 +35,14 @@ internal sealed class TableRun
     public long RowsMatched { get; private set; }
     public long RowsUsed { get; private set; }
 
+    /// <summary>Counts rows that were added to the aggregator directly (a table without filter: every row matched and used).</summary>
+    public void CountRowsAddedWhole(long rows)
+    {
+        RowsMatched += rows;
+        RowsUsed += rows;
+        RowsRead += rows;
+    }
+
     /// <summary>Ends the table with its first input error (later ones are ignored).</summary>
     public void Fail(DisclosureInputException error) => Error ??= error;
 

@@ -104,6 +104,82 @@ public sealed class MicrodataCacheTests : IDisposable
         Assert.NotNull(cache.Column(2).Numbers);
     }
 
+    // Tables without a filter, which the columnar path aggregates straight from the cache's codes.
+    private static readonly string[] Unfiltered =
+    [
+        .. Specs.Where(s => !s.Contains("filter:", StringComparison.Ordinal)),
+        SpecYaml("median", cols: "[kind]", margins: true),
+        SpecYaml("std", margins: true),
+        SpecYaml("max", rows: "[kind]", cols: "[region]"),
+        SpecYaml("count", value: null, weight: "w"),
+    ];
+
+    private static TableOutcome[]? Columnar(string csvPath, IReadOnlyList<TableSpec> specs)
+    {
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(csvPath)));
+        var cachePath = MicrodataCacheLocation.For(csvPath);
+        if (!File.Exists(cachePath)) MicrodataCacheWriter.TryWrite(csvPath, ',', cachePath);
+        var cache = MicrodataCache.Open(cachePath, sha, new FileInfo(csvPath).Length, ',')!;
+        return ColumnarAggregation.TryRecompute(cache, "data.csv", specs, Policy(), TestContext.Current.CancellationToken);
+    }
+
+    // The columnar path must take these tables (not leave them to the row-by-row path) and give the CSV's tables.
+    private static void AssertColumnarGivesTheCsvTables(string csv, IReadOnlyList<TableSpec> specs)
+    {
+        var fromCsv = FromCsv(csv, specs);
+        var expected = Describe(fromCsv);
+        Assert.DoesNotContain("Error", expected);
+        var tables = Columnar(csv, specs);
+        Assert.NotNull(tables);
+        Assert.Equal(expected, Describe(fromCsv with { Tables = tables }));
+        Assert.Equal(expected, Describe(FromCache(csv, specs)!));
+    }
+
+    [Fact]
+    public void The_columnar_path_gives_the_tables_of_the_csv()
+    {
+        var csv = Write("persons.csv", Persons);
+        var specs = Unfiltered.Select(Spec).ToList();
+        AssertColumnarGivesTheCsvTables(csv, specs);
+    }
+
+    [Fact]
+    public void The_columnar_path_reads_wide_codes_numbers_and_rows_that_are_units_the_same()
+    {
+        // 70,000 persons: unit ids that are row numbers, 300 regions (two-byte codes), 69,000 households
+        // (four-byte codes, two persons in some), an income kept as doubles, empty incomes and negative ones.
+        var sb = new StringBuilder("id,region,household,income,w\n");
+        for (var i = 0; i < 70_000; i++)
+            sb.Append(CultureInfo.InvariantCulture, $"P{i:D7},R{i * 7 % 300},H{i % 69_000},{(i % 13 == 0 ? "" : ((i % 17 - 3) * 1.25 + i).ToString("R", CultureInfo.InvariantCulture))},{1 + i % 3}\n");
+        var csv = Write("wide.csv", sb.ToString());
+        var specs = new[]
+        {
+            SpecYaml("sum", margins: true),
+            SpecYaml("sum", margins: true).Replace("unit: id", "unit: household", StringComparison.Ordinal),
+            SpecYaml("p75"),
+            SpecYaml("mean", weight: "w", margins: true),
+            SpecYaml("count", value: null, weight: "w").Replace("unit: id", "unit: household", StringComparison.Ordinal),
+        }.Select(Spec).ToList();
+        AssertColumnarGivesTheCsvTables(csv, specs);
+    }
+
+    [Theory]
+    [InlineData("\n9,A,x,lots,1,7", "sum")]            // a value that is not a number
+    [InlineData("\n1,A,x,3,5,7", "sum")]               // unit 1 with another weight
+    [InlineData("\n,A,x,3,1,7", "sum")]                // an empty unit id
+    [InlineData("\n9,Total,x,3,1,7", "sum")]           // a category the margins reserve
+    [InlineData("\n9,A,x,3,,7", "count")]              // an empty weight
+    [InlineData("\n9,A,x,3,-1,7", "count")]            // a negative weight
+    public void A_table_whose_rows_have_an_error_is_left_to_the_row_by_row_path_which_reports_it(string extra, string statistic)
+    {
+        var csv = Write("error.csv", Persons + extra);
+        var specs = new[] { Spec(SpecYaml(statistic, value: statistic == "count" ? null : "income", weight: "w", margins: true)) };
+        var fromCsv = FromCsv(csv, specs);
+        Assert.NotNull(fromCsv.Tables[0].Error);
+        Assert.Null(Columnar(csv, specs));
+        Assert.Equal(Describe(fromCsv), Describe(FromCache(csv, specs)!));
+    }
+
     [Fact]
     public void A_value_that_is_not_a_number_gives_the_same_error_with_file_and_line()
     {
