@@ -1,6 +1,7 @@
 using Datakamp.Disclosure.Comparison;
 using Datakamp.Disclosure.Microdata;
-using Datakamp.Disclosure.Protection;
+using Datakamp.Disclosure.PrimarySuppression;
+using Datakamp.Disclosure.SecondarySuppression;
 using Datakamp.Disclosure.Screening;
 using Datakamp.Disclosure.Specs;
 using Datakamp.Disclosure.Tables;
@@ -82,7 +83,7 @@ public static class DisclosureChecker
                 try
                 {
                     if (outcome.Table is not { } table) { verdicts[i] = Failed(request.Specs[i], outcome.Error!.Message); continue; }
-                    var assessments = PrimarySuppression.Assess(table, request.Policy);
+                    var assessments = PrimarySuppressor.Assess(table, request.Policy);
                     verdicts[i] = Judge(request, request.Specs[i], table, assessments);
                     assessed.Add(new AssessedTable(i, table, assessments));
                 }
@@ -191,7 +192,7 @@ public static class DisclosureChecker
         var cells = verdict.Cells.Select((c, index) => suppression.Suppressed.TryGetValue(index, out var s)
             ? c with
             {
-                SecondarySuppressed = s.Kind == Suppression.SuppressionKind.Secondary,
+                SecondarySuppressed = s.Kind == SuppressionKind.Secondary,
                 FeasibleInterval = new FeasibleIntervalVerdict(Finite(s.Interval.Lower), Finite(s.Interval.Upper), s.Interval.Reliable),
             }
             : c).ToList();

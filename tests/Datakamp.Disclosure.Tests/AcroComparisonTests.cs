@@ -1,4 +1,4 @@
-using Datakamp.Disclosure.Protection;
+using Datakamp.Disclosure.PrimarySuppression;
 using static Datakamp.Disclosure.Tests.TestData;
 
 namespace Datakamp.Disclosure.Tests;
@@ -14,7 +14,7 @@ public class AcroComparisonTests
     {
         var p = Policy("acro-default");
         var t = Table(csv, spec, p);
-        return PrimarySuppression.Assess(t, p).Aggregate(CheckStatus.Pass, (s, a) => s.Worst(a.Status));
+        return PrimarySuppressor.Assess(t, p).Aggregate(CheckStatus.Pass, (s, a) => s.Worst(a.Status));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Datakamp.Disclosure.Protection;
+using Datakamp.Disclosure.PrimarySuppression;
 using Datakamp.Disclosure.Rules;
 using static Datakamp.Disclosure.Tests.TestData;
 
@@ -45,7 +45,7 @@ public class EmptyMagnitudeCellTests
         // cbs-persons has no zero_cells rule: an empty cell reveals no one's value (see policies/README.md).
         var policy = Policy("cbs-persons");
         var t = Table(Data, SpecYaml("sum", cols: "[kind]"), policy);
-        var empty = PrimarySuppression.Assess(t, policy)[Cell(t, "B", "y").Index];
+        var empty = PrimarySuppressor.Assess(t, policy)[Cell(t, "B", "y").Index];
         Assert.DoesNotContain(empty.Findings, f => f.RuleId == "zero_cells");
     }
 }

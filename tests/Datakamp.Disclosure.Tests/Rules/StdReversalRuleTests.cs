@@ -1,5 +1,5 @@
 using Datakamp.Disclosure.Policies;
-using Datakamp.Disclosure.Protection;
+using Datakamp.Disclosure.PrimarySuppression;
 using Datakamp.Disclosure.Rules;
 using Datakamp.Disclosure.Tables;
 using static Datakamp.Disclosure.Tests.TestData;
@@ -36,7 +36,7 @@ public class StdReversalRuleTests
         Assert.Equal(999_000, std * Math.Sqrt(10), 4);
         Assert.True(Math.Abs(std * Math.Sqrt(10) - 1_000_000) < 0.005 * 1_000_000);
 
-        var a = PrimarySuppression.Assess(t, policy)[cell.Index];
+        var a = PrimarySuppressor.Assess(t, policy)[cell.Index];
         Assert.Equal(CheckStatus.Fail, a.Status);
         Assert.True(a.PrimarySuppressed);
         var f = Assert.Single(a.Findings, x => x.RuleId == "std_reversal");
@@ -64,7 +64,7 @@ public class StdReversalRuleTests
         var t = Table(OneRegion(OneAnd(1_000_000, 99, 20_000)), SpecYaml("std"), policy);
         var cell = Cell(t, "A");
         Assert.Equal(98_000, cell.Evidence.Value!.Value, 6);
-        var a = PrimarySuppression.Assess(t, policy)[cell.Index];
+        var a = PrimarySuppressor.Assess(t, policy)[cell.Index];
         Assert.Equal(["std_reversal"], a.Findings.Select(x => x.RuleId));
         Assert.Equal(CheckStatus.Fail, a.Status);
         Assert.Equal(100_000, a.ProtectionUpper!.Value, 3);

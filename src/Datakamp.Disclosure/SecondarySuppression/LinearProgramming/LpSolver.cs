@@ -1,0 +1,104 @@
+using Google.OrTools.LinearSolver;
+
+namespace Datakamp.Disclosure.SecondarySuppression.LinearProgramming;
+
+/// <summary>
+/// Solves one <see cref="LinearProgram"/> for many objectives with GLOP, the simplex solver of Google OR-Tools.
+/// The constraints and bounds are loaded once; each <see cref="Minimize"/> only replaces the objective, and GLOP starts
+/// from the basis of the previous solve, so the min and max of every cell of one component cost a few pivots each.
+/// </summary>
+/// <remarks>
+/// Anything but a proven optimum, proven infeasibility or proven unboundedness comes back as a status the callers
+/// treat as "not evaluated" (<see cref="LpStatus.NumericalFailure"/> or <see cref="LpStatus.IterationLimit"/>), so a
+/// solver that gave up never makes a cell look protected.
+/// </remarks>
+public sealed class LpSolver : IDisposable
+{
+    private readonly Solver _solver;
+    private readonly Variable[] _variables;
+    private readonly double _scale;
+    private readonly MPSolverParameters _parameters = new();
+    private static readonly MPSolverParameters Afresh = FreshStart();
+
+    public LpSolver(LinearProgram lp)
+    {
+        // Presolve off: it would rebuild the problem on every solve and throw away the basis the next objective starts from.
+        _parameters.SetIntegerParam(MPSolverParameters.IntegerParam.PRESOLVE, (int)MPSolverParameters.PresolveValues.PRESOLVE_OFF);
+        _parameters.SetIntegerParam(MPSolverParameters.IntegerParam.INCREMENTALITY, (int)MPSolverParameters.IncrementalityValues.INCREMENTALITY_ON);
+        ArgumentNullException.ThrowIfNull(lp);
+        _solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("The OR-Tools GLOP solver is not available on this machine.");
+        _scale = ScaleOf(lp);
+        _variables = new Variable[lp.VariableCount];
+        for (var j = 0; j < lp.VariableCount; j++)
+        {
+            _variables[j] = _solver.MakeNumVar(lp.Lower[j] / _scale, lp.Upper[j] / _scale, "");
+        }
+
+        foreach (var row in lp.Constraints)
+        {
+            var constraint = _solver.MakeConstraint(row.RightHandSide / _scale, row.RightHandSide / _scale);
+            for (var k = 0; k < row.Count; k++)
+            {
+                constraint.SetCoefficient(_variables[row.Variables[k]], row.Coefficients[k]);
+            }
+        }
+    }
+
+    /// <summary>Minimises <c>cost · x</c> over the program; <see cref="LpResult.Values"/> holds x when optimal.</summary>
+    public LpResult Minimize(IReadOnlyList<double> cost)
+    {
+        ArgumentNullException.ThrowIfNull(cost);
+        if (cost.Count != _variables.Length)
+        {
+            throw new ArgumentException($"Expected {_variables.Length} cost coefficients, got {cost.Count}.", nameof(cost));
+        }
+
+        var objective = _solver.Objective();
+        for (var j = 0; j < _variables.Length; j++)
+        {
+            objective.SetCoefficient(_variables[j], cost[j]);
+        }
+
+        objective.SetMinimization();
+        var status = _solver.Solve(_parameters);
+        if (status == Solver.ResultStatus.ABNORMAL)
+        {
+            // Now and then the warm start runs into trouble on a degenerate program; solving it afresh with GLOP's presolve
+            // settles it. Only a second ABNORMAL is reported as a failure.
+            status = _solver.Solve(Afresh);
+        }
+        return status switch
+        {
+            Solver.ResultStatus.OPTIMAL => new LpResult(LpStatus.Optimal, objective.Value() * _scale, _variables.Select(v => v.SolutionValue() * _scale).ToArray()),
+            Solver.ResultStatus.INFEASIBLE => new LpResult(LpStatus.Infeasible, double.NaN, []),
+            Solver.ResultStatus.UNBOUNDED => new LpResult(LpStatus.Unbounded, double.NegativeInfinity, []),
+            Solver.ResultStatus.FEASIBLE => new LpResult(LpStatus.IterationLimit, double.NaN, []),
+            _ => new LpResult(LpStatus.NumericalFailure, double.NaN, []),
+        };
+    }
+
+    public void Dispose() => _solver.Dispose();
+
+    private static MPSolverParameters FreshStart()
+    {
+        var parameters = new MPSolverParameters();
+        parameters.SetIntegerParam(MPSolverParameters.IntegerParam.INCREMENTALITY, (int)MPSolverParameters.IncrementalityValues.INCREMENTALITY_OFF);
+        return parameters;
+    }
+
+    /// <summary>
+    /// A power of two that brings the program's largest finite bound or right-hand side to at most 10,000. Sums of income
+    /// over a city reach 10^11; GLOP's tolerances are absolute, and at that size it gives up (ABNORMAL) where the same
+    /// program in thousands is routine. Dividing by a power of two changes no digit of the data, only the exponent.
+    /// </summary>
+    private static double ScaleOf(LinearProgram lp)
+    {
+        var largest = 0.0;
+        foreach (var bound in lp.Lower.Concat(lp.Upper).Concat(lp.Constraints.Select(c => c.RightHandSide)))
+        {
+            if (double.IsFinite(bound)) largest = Math.Max(largest, Math.Abs(bound));
+        }
+
+        return largest <= 10_000 ? 1 : Math.Pow(2, Math.Ceiling(Math.Log2(largest / 10_000)));
+    }
+}

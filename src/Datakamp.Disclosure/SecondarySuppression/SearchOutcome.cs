@@ -1,0 +1,12 @@
+namespace Datakamp.Disclosure.SecondarySuppression;
+
+/// <summary>Outcome of a <see cref="ProtectionSearch"/>.</summary>
+internal sealed record SearchOutcome(SearchStatus Status, IReadOnlyList<int> Added)
+{
+    /// <summary>When found: how far each other cell moves with the primary (cells that stay put are left out).</summary>
+    public IReadOnlyDictionary<int, double> Deviation { get; init; } = new Dictionary<int, double>();
+
+    public static SearchOutcome Impossible { get; } = new(SearchStatus.Impossible, []);
+
+    public static SearchOutcome Failed { get; } = new(SearchStatus.Failed, []);
+}

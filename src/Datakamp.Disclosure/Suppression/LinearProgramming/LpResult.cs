@@ -1,4 +1,0 @@
-namespace Datakamp.Disclosure.Suppression.LinearProgramming;
-
-/// <summary>Result of minimising one objective. <see cref="Values"/> is meaningful only when <see cref="Status"/> is <see cref="LpStatus.Optimal"/>.</summary>
-public sealed record LpResult(LpStatus Status, double Objective, IReadOnlyList<double> Values);
