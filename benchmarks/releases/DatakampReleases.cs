@@ -51,6 +51,9 @@ internal sealed class DatakampReleases : IAsyncDisposable
         await using (var file = File.OpenRead(personsCsv)) sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
         var persons = await datasets.RegisterAsync(new Dataset(0, demo.Id, DemoEventSeeder.DatasetName, "Synthetic persons", personsCsv, sha,
             new FileInfo(personsCsv).Length, SyntheticPersons.Columns, "person_id", "cbs-persons"), ct);
+        // Cached at registration, as staff registration does.
+        var caches = DatasetCaches.In(stateDirectory);
+        await caches.BuildAsync(personsCsv, sha, ct);
         await datasets.GrantAsync(new DatasetGrant(persons.Id, team.Id, "benchmark", "staff:bench", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), ct);
 
         // Wired as ReleasesSetup.AddDatakampReleases wires them (singletons; the worker is a hosted service).
@@ -58,7 +61,7 @@ internal sealed class DatakampReleases : IAsyncDisposable
         var store = new ContentStore(Path.Combine(stateDirectory, "store"));
         var folders = new CheckerFolders(Path.Combine(stateDirectory, "check"), Path.Combine(TestEnvironment.RepositoryRoot, "policies"));
         var signal = new CheckSignal();
-        var checker = new RequestChecker(database, store, folders, TimeProvider.System, loggers.CreateLogger<RequestChecker>());
+        var checker = new RequestChecker(database, store, folders, caches, TimeProvider.System, loggers.CreateLogger<RequestChecker>());
         // The worker needs the workflow only to publish approved requests (none here); it never takes from an outbox,
         // so the intake has no container engine.
         var workflow = new ReleaseWorkflow(database, new OutboxIntake(null!, store), store, signal, IntakeLimits.Default, new Datakamp.Data.Audit.AuditTrail(database), TimeProvider.System,

@@ -44,6 +44,7 @@ public static class DisclosureChecker
 
         string? sha = null;
         long? bytes = null;
+        string? readFrom = null;
         if (toRecompute.Count > 0)
         {
             MicrodataPass pass;
@@ -55,12 +56,13 @@ public static class DisclosureChecker
                     ? CachedRecomputation.TryRecompute(request.MicrodataPath, cachePath, dataName, specs, request.Policy,
                         request.MicrodataDelimiter, bytesRead, cancellationToken)
                     : null;
-                if (cached is not null) { pass = cached; bytes = cached.Bytes; }
+                if (cached is not null) { pass = cached; bytes = cached.Bytes; readFrom = "cache"; }
                 else
                 {
                     using var source = new FileStream(request.MicrodataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
                     pass = TableRecomputer.RecomputeAll(source, dataName, specs, request.Policy, request.MicrodataDelimiter, bytesRead, cancellationToken);
                     bytes = source.Length;
+                    readFrom = "csv";
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -103,7 +105,7 @@ public static class DisclosureChecker
             reasons.Add($"{f.File}: {f.Status.ToWord()}: {string.Join(" ", f.Reasons)}");
         if (status == CheckStatus.Pass) reasons.Add("Every cell of every table passed the policy's rules.");
         return new VerdictDocument(SchemaVersion, status, reasons, new PolicyReference(request.Policy.Name, request.Policy.Version),
-            new MicrodataReference(dataName, sha, sha is null ? null : bytes), files);
+            new MicrodataReference(dataName, sha, sha is null ? null : bytes, sha is null ? null : readFrom), files);
     }
 
     private static void PreScreenOne(CheckRequest request, TableSpec spec)

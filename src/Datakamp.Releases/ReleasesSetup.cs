@@ -8,7 +8,7 @@ public static class ReleasesSetup
     /// <param name="services">The host's services.</param>
     /// <param name="folders">
     /// From the host's settings: its state folder (the store lives in <c>store/</c>, the checker's scratch copies in
-    /// <c>check/</c>) and the folder of disclosure policies. Both made absolute.
+    /// <c>check/</c>, the datasets' columnar caches in <c>microdata-cache/</c>) and the folder of disclosure policies. Both made absolute.
     /// </param>
     public static IServiceCollection AddDatakampReleases(this IServiceCollection services, Func<IServiceProvider, (string StateDirectory, string PoliciesDirectory)> folders)
     {
@@ -18,6 +18,7 @@ public static class ReleasesSetup
             var (state, policies) = folders(provider);
             return new CheckerFolders(Path.Combine(Path.GetFullPath(state), "check"), Path.GetFullPath(policies));
         });
+        services.AddSingleton(provider => DatasetCaches.In(folders(provider).StateDirectory));
         services.AddSingleton<OutboxIntake>();
         services.AddSingleton(IntakeLimits.Default);
         services.AddSingleton<CheckSignal>();

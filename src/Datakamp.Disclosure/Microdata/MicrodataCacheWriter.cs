@@ -95,9 +95,11 @@ internal static class MicrodataCacheWriter
         }
         var headerBytes = headerBody.ToArray();
 
-        var temporary = cachePath + "." + Environment.ProcessId + ".tmp";
+        // Unique per build: two checks of one dataset may build its cache at the same time, in one process or two.
+        var temporary = $"{cachePath}.{Guid.NewGuid():N}.tmp";
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(cachePath))!);
             using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
             using (var w = new BinaryWriter(file))
             {
@@ -118,8 +120,21 @@ internal static class MicrodataCacheWriter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
+            DeleteQuietly(temporary);
             return null;
+        }
+    }
+
+    /// <summary>Removes a half-written cache; one that cannot be removed (or whose folder is gone) is left, never read.</summary>
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A .tmp file is never opened as a cache: leaving it costs disk space only.
         }
     }
 

@@ -11,9 +11,15 @@ namespace Datakamp.Disclosure.Suppression;
 /// not those of others. The cell's own largest contributor is not an attacker of that cell (the primary rules
 /// protect them against the others), and neither is the same contributor seen through a cell that contains the
 /// primary or lies inside it (same largest contribution).</para>
-/// <para>Cheap first: all insiders together (a stronger attacker than any one of them); if even they cannot pin the
-/// primary, no single one can. Otherwise the outsider's smallest deviation is tried against each insider, and
-/// only an insider whose knowledge that deviation breaks gets a linear program of their own.</para>
+/// <para>Cheap first. Every deviation a linear program found for a primary is kept as a witness: a way the primary
+/// moves by its protection while every suppressed cell stays within what an attacker knows. A witness stays valid
+/// while each cell it moves is still suppressed (suppressing more cells only adds freedom) and its relations still
+/// add up (checked again, so a bookkeeping slip costs a linear program, never a wrong "safe"). An insider whose
+/// knowledge some valid witness respects cannot pin the primary. The clean-up, which removes one secondary at a
+/// time and asks again for every primary, is answered almost entirely from witnesses. For the insiders left: all of
+/// them together first (a stronger attacker than any one of them); if even they cannot pin the primary, no single
+/// one can. Otherwise the outsider's smallest deviation is tried against each, and only an insider whose knowledge
+/// that deviation breaks gets a linear program of their own.</para>
 /// <para>Limits: an insider's knowledge is modelled per population cell; a unit that is the largest contributor of
 /// cells in two linked tables is two insiders here, not one who knows both.</para>
 /// </remarks>
@@ -23,7 +29,9 @@ internal sealed class InsiderCheck
     private readonly ProtectionSearch _search;
     private readonly List<int>[] _containing;
     private readonly List<int>[] _contained;
+    private readonly List<int>[] _relationsOf;
     private readonly double _scale;
+    private readonly Dictionary<(int Primary, double Deviation), List<IReadOnlyDictionary<int, double>>> _witnesses = [];
 
     public InsiderCheck(SuppressionProblem problem, ProtectionSearch search)
     {
@@ -32,18 +40,23 @@ internal sealed class InsiderCheck
         var count = problem.Cells.Count;
         _containing = new List<int>[count];
         _contained = new List<int>[count];
+        _relationsOf = new List<int>[count];
         for (var c = 0; c < count; c++)
         {
             _containing[c] = [];
             _contained[c] = [];
+            _relationsOf[c] = [];
         }
 
-        foreach (var relation in problem.Relations)
+        for (var r = 0; r < problem.Relations.Count; r++)
         {
+            var relation = problem.Relations[r];
+            _relationsOf[relation.Total].Add(r);
             foreach (var part in relation.Parts)
             {
                 _containing[part].Add(relation.Total);
                 _contained[relation.Total].Add(part);
+                _relationsOf[part].Add(r);
             }
         }
 
@@ -66,10 +79,18 @@ internal sealed class InsiderCheck
             return InsiderFinding.Safe;
         }
 
+        var witnesses = ValidWitnesses(suppressed, primary, deviation);
+        insiders.RemoveAll(q => witnesses.Exists(w => Respects(w, q)));
+        if (insiders.Count == 0)
+        {
+            return InsiderFinding.Safe;
+        }
+
         var together = _search.SmallestDeviation(suppressed, primary, deviation, insiders.ToDictionary(q => q, Knowledge));
         switch (together.Status)
         {
             case SearchStatus.Found:
+                witnesses.Add(together.Deviation);
                 return InsiderFinding.Safe;
             case SearchStatus.Failed:
                 return InsiderFinding.NotEvaluated;
@@ -84,24 +105,108 @@ internal sealed class InsiderCheck
                 return InsiderFinding.NotEvaluated;
         }
 
+        witnesses.Add(outsider.Deviation);
         foreach (var q in insiders)
         {
-            if (Respects(outsider.Deviation, q))
+            if (witnesses.Exists(w => Respects(w, q)))
             {
                 continue;
             }
 
             var knowledge = new Dictionary<int, (double Lower, double Upper)> { [q] = Knowledge(q) };
-            switch (_search.SmallestDeviation(suppressed, primary, deviation, knowledge).Status)
+            var own = _search.SmallestDeviation(suppressed, primary, deviation, knowledge);
+            switch (own.Status)
             {
+                case SearchStatus.Found:
+                    witnesses.Add(own.Deviation);
+                    break;
                 case SearchStatus.Impossible:
                     return new InsiderFinding(InsiderStatus.Breach, q, knowledge);
-                case SearchStatus.Failed:
+                default:
                     return InsiderFinding.NotEvaluated;
             }
         }
 
         return InsiderFinding.Safe;
+    }
+
+    /// <summary>
+    /// Keeps a deviation an outsider's linear program found for <paramref name="primary"/> (moving it by
+    /// <paramref name="deviation"/>) as a witness: if it respects an insider's knowledge too, that insider needs no
+    /// linear program of their own.
+    /// </summary>
+    public void Remember(int primary, double deviation, IReadOnlyDictionary<int, double> moved)
+    {
+        if (!HasInsiders)
+        {
+            return;
+        }
+
+        if (!_witnesses.TryGetValue((primary, deviation), out var list))
+        {
+            list = [];
+            _witnesses[(primary, deviation)] = list;
+        }
+
+        list.Add(moved);
+    }
+
+    /// <summary>
+    /// The kept witnesses of this primary and direction that still hold with the cells suppressed now (the list,
+    /// pruned: what a linear program finds next is added to it).
+    /// </summary>
+    private List<IReadOnlyDictionary<int, double>> ValidWitnesses(IReadOnlySet<int> suppressed, int primary, double deviation)
+    {
+        if (!_witnesses.TryGetValue((primary, deviation), out var list))
+        {
+            list = [];
+            _witnesses[(primary, deviation)] = list;
+        }
+
+        list.RemoveAll(w => !Holds(w, suppressed, primary, deviation));
+        return list;
+    }
+
+    /// <summary>
+    /// Whether moving the primary by <paramref name="deviation"/> and the other cells as <paramref name="moved"/> is still
+    /// a deviation the attacker cannot rule out: every moved cell suppressed and within its a-priori bounds, and every
+    /// relation through a moved cell adding up (within the solver's accuracy and the moves it rounded away).
+    /// </summary>
+    private bool Holds(IReadOnlyDictionary<int, double> moved, IReadOnlySet<int> suppressed, int primary, double deviation)
+    {
+        var cells = _problem.Cells;
+        foreach (var (c, y) in moved)
+        {
+            var cell = cells[c];
+            var tolerance = AttackerModel.ToleranceFor(cell.Value, _scale);
+            if (!suppressed.Contains(c) || cell.Value + y < cell.LowerBound - tolerance || cell.Value + y > cell.UpperBound + tolerance)
+            {
+                return false;
+            }
+        }
+
+        double Move(int c) => c == primary ? deviation : moved.GetValueOrDefault(c);
+        foreach (var c in moved.Keys.Append(primary))
+        {
+            foreach (var r in _relationsOf[c])
+            {
+                var relation = _problem.Relations[r];
+                var residual = -Move(relation.Total);
+                var size = Math.Abs(Move(relation.Total));
+                foreach (var part in relation.Parts)
+                {
+                    residual += Move(part);
+                    size += Math.Abs(Move(part));
+                }
+
+                if (Math.Abs(residual) > (1e-5 * (Math.Abs(deviation) + size)) + (1e-9 * _scale))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private (double Lower, double Upper) Knowledge(int q)
@@ -169,25 +274,4 @@ internal sealed class InsiderCheck
         var tolerance = AttackerModel.ToleranceFor(cell.Value, _scale);
         return moved >= lower - tolerance && moved <= upper + tolerance;
     }
-}
-
-/// <summary>Outcome of an <see cref="InsiderCheck"/>.</summary>
-internal enum InsiderStatus
-{
-    /// <summary>No insider can narrow the primary below its requirement.</summary>
-    Safe,
-
-    /// <summary>The insider of <see cref="InsiderFinding.Insider"/> can.</summary>
-    Breach,
-
-    /// <summary>A linear program did not finish cleanly: not known (fail closed).</summary>
-    NotEvaluated,
-}
-
-/// <summary>What an <see cref="InsiderCheck"/> found: the insider's cell and knowledge when it is a breach.</summary>
-internal sealed record InsiderFinding(InsiderStatus Status, int Insider, IReadOnlyDictionary<int, (double Lower, double Upper)>? Knowledge)
-{
-    public static InsiderFinding Safe { get; } = new(InsiderStatus.Safe, -1, null);
-
-    public static InsiderFinding NotEvaluated { get; } = new(InsiderStatus.NotEvaluated, -1, null);
 }

@@ -48,8 +48,10 @@ public static class SecondarySuppressor
         {
             foreach (var deviation in Deviations(cells[p]))
             {
-                if (search.AlreadyProtected(suppressed, p, deviation).Status == SearchStatus.Found)
+                var already = search.AlreadyProtected(suppressed, p, deviation);
+                if (already.Status == SearchStatus.Found)
                 {
+                    insiders.Remember(p, deviation, already.Deviation);
                     continue;
                 }
 
@@ -58,6 +60,7 @@ public static class SecondarySuppressor
                 {
                     case SearchStatus.Found:
                         suppressed.UnionWith(outcome.Added);
+                        insiders.Remember(p, deviation, outcome.Deviation);
                         break;
                     case SearchStatus.Impossible:
                         impossible.Add(p);

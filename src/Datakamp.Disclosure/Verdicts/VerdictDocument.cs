@@ -17,8 +17,12 @@ public sealed record VerdictDocument(
 /// <summary>Which policy judged.</summary>
 public sealed record PolicyReference(string Name, int Version);
 
-/// <summary>Which microdata the tables were recomputed from; <see cref="Sha256"/> is null when it could not be read.</summary>
-public sealed record MicrodataReference(string File, string? Sha256, long? Bytes);
+/// <summary>
+/// Which microdata the tables were recomputed from; <see cref="Sha256"/> is null when it could not be read.
+/// <see cref="ReadFrom"/> says how its rows were read: <c>csv</c>, or <c>cache</c> (the columnar cache built from the
+/// CSV with exactly this SHA-256, which gives the same tables); null when nothing was read.
+/// </summary>
+public sealed record MicrodataReference(string File, string? Sha256, long? Bytes, string? ReadFrom = null);
 
 /// <summary>The verdict on one submitted table.</summary>
 public sealed record FileVerdict(

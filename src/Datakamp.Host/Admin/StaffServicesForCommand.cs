@@ -21,7 +21,8 @@ internal sealed class StaffServicesForCommand : IAsyncDisposable
         Database = Database.OpenedOn(opened.DataSource);
         var audit = new AuditTrail(Database);
         Staff = new StaffConsole(Database, audit, new SetPasswordLinks(Database, audit));
-        DataAccess = new DataAccessConsole(Database, audit, Microsoft.Extensions.Options.Options.Create(configuration.Storage), TimeProvider.System);
+        DataAccess = new DataAccessConsole(Database, audit, Microsoft.Extensions.Options.Options.Create(configuration.Storage),
+            global::Datakamp.Releases.DatasetCaches.In(configuration.Storage.ResolvedStateDirectory), TimeProvider.System);
     }
 
     public Database Database { get; }

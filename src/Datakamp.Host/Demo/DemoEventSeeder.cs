@@ -8,6 +8,7 @@ using Datakamp.Domain.Audit;
 using Datakamp.Domain;
 using Datakamp.Domain.Datasets;
 using Datakamp.Host.Options;
+using Datakamp.Releases;
 using Datakamp.Host.Startup;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,8 @@ namespace Datakamp.Host.Demo;
 /// granted to both, and version 1 of its confidentiality declaration, unless the demo event exists already (a restart keeps what is there).
 /// </summary>
 public sealed class DemoEventSeeder(
-    IOptions<DemoOptions> demoOptions, IOptions<StorageOptions> storageOptions, Database database, AuditTrail audit, ILogger<DemoEventSeeder> logger) : IHostedService
+    IOptions<DemoOptions> demoOptions, IOptions<StorageOptions> storageOptions, Database database, AuditTrail audit, DatasetCaches caches,
+    ILogger<DemoEventSeeder> logger) : IHostedService
 {
     public static readonly Slug EventSlug = Slug.Parse("demo", "demo event");
     public const string DatasetName = "persons";
@@ -51,9 +53,12 @@ public sealed class DemoEventSeeder(
         var file = Path.Combine(storageOptions.Value.ResolvedStateDirectory, "demo", "persons.csv");
         await WriteMicrodataAsync(file, demoOptions.Value.Persons, cancellationToken);
         var datasets = new DatasetRepository(database.DataSource);
+        var sha256 = await Sha256Async(file, cancellationToken);
+        // As staff registration does: the checks of the demo read the columnar cache, not the CSV.
+        await caches.BuildAsync(file, sha256, cancellationToken);
         var dataset = await datasets.RegisterAsync(new Dataset(0, demo.Id, DatasetName,
             "Synthetic persons (invented, not real people): district, age band, household type, income, benefit, debt assistance.",
-            file, await Sha256Async(file, cancellationToken), new FileInfo(file).Length,
+            file, sha256, new FileInfo(file).Length,
             SyntheticPersons.Columns, "person_id", "cbs-persons"), cancellationToken);
         await audit.RecordAsync(AuditEntries.ForDataset(Actor, AuditActions.DatasetRegistered, dataset, details: new { sha256 = dataset.Sha256, policy = dataset.Policy }),
             cancellationToken);

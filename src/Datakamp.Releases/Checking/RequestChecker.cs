@@ -27,7 +27,8 @@ namespace Datakamp.Releases;
 /// Each file's result is stored once (a check repeated after a crash does not overwrite); when every file of the
 /// current version has one, the request moves to <c>checked</c>. Running it again on a checked request changes nothing.
 /// </summary>
-public sealed class RequestChecker(Database database, ContentStore store, CheckerFolders folders, TimeProvider clock, ILogger<RequestChecker> logger)
+public sealed class RequestChecker(Database database, ContentStore store, CheckerFolders folders, DatasetCaches caches, TimeProvider clock,
+    ILogger<RequestChecker> logger)
 {
     private const string SpecSuffix = ".spec.yaml";
 
@@ -180,7 +181,9 @@ public sealed class RequestChecker(Database database, ContentStore store, Checke
         {
             var policy = PolicyLoader.LoadFile(Path.Combine(folders.PoliciesDirectory, dataset.Policy + ".yaml"));
             var submitted = specs.ToDictionary(s => s.Spec.File, s => paths[s.Spec.File], StringComparer.Ordinal);
-            var request = new CheckRequest(dataset.FilePath, specs.Select(s => s.Spec).ToList(), policy, submitted);
+            // The dataset's columnar cache, built at registration (or here, the first time it is missing).
+            var request = new CheckRequest(dataset.FilePath, specs.Select(s => s.Spec).ToList(), policy, submitted,
+                MicrodataCachePath: caches.PathOf(dataset.Sha256));
             var verdict = await DisclosureChecker.CheckAsync(request, cancellationToken: cancellationToken);
             if (verdict.Microdata.Sha256 is { } sha && sha != dataset.Sha256)
             {

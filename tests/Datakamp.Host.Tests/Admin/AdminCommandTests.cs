@@ -35,6 +35,14 @@ public sealed class AdminCommandTests(PostgresFixture postgres, DockerFixture do
 
         Assert.Equal(0, register.Exit);
         Assert.StartsWith("registered dataset households of event demo: 3 columns, unit household_id, policy cbs-persons, sha256 ", register.Output);
+        // Registration read the file into the columnar cache every check of it reads, in the host's state folder.
+        var sha256 = System.Text.RegularExpressions.Regex.Match(register.Output, "sha256 ([0-9a-f]{64})").Groups[1].Value;
+        var caches = global::Datakamp.Releases.DatasetCaches.In(state.Path);
+        Assert.Equal(sha256, global::Datakamp.Disclosure.Microdata.MicrodataCacheBuilder.BuiltFrom(caches.PathOf(sha256)));
+        // So did the demo seed, for its persons.
+        var demoCsv = Path.Combine(state.Path, "demo", "persons.csv");
+        var demoSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(demoCsv, TestContext.Current.CancellationToken)));
+        Assert.Equal(demoSha, global::Datakamp.Disclosure.Microdata.MicrodataCacheBuilder.BuiltFrom(caches.PathOf(demoSha)));
         Assert.Equal(0, grant.Exit);
         Assert.Equal((65, "datakamp: --team: Team Zuid holds a grant of households in force already."), (grantAgain.Exit, grantAgain.Error));
         Assert.Equal(0, account.Exit);

@@ -35,8 +35,9 @@ internal sealed class CheckHarness : IAsyncDisposable
         Persons = persons;
         Database = Database.OpenedOn(db);
         Store = new ContentStore(System.IO.Path.Combine(state.Path, "store"));
+        Caches = DatasetCaches.In(state.Path);
         var folders = new CheckerFolders(System.IO.Path.Combine(state.Path, "check"), System.IO.Path.Combine(TestEnvironment.RepositoryRoot, "policies"));
-        Checker = new RequestChecker(Database, Store, folders, TimeProvider.System, NullLogger<RequestChecker>.Instance);
+        Checker = new RequestChecker(Database, Store, folders, Caches, TimeProvider.System, NullLogger<RequestChecker>.Instance);
     }
 
     public NpgsqlDataSource Db { get; }
@@ -47,6 +48,7 @@ internal sealed class CheckHarness : IAsyncDisposable
     public Dataset Persons { get; }
     public ContentStore Store { get; }
     public RequestChecker Checker { get; }
+    public DatasetCaches Caches { get; }
     public ReleaseRepository Releases => new(Db);
     public ReleaseCheckQueue Queue => new(Db);
 
