@@ -5,8 +5,8 @@ namespace Datakamp.Docker;
 
 /// <summary>
 /// Reads a running container's counters straight from the cgroup v1 files the engine (cgroupfs driver) creates:
-/// <c>{root}/{cpuacct,memory,pids}/{parent}/{id}/...</c>. Instant, where the stats API can take seconds per call
-/// (SANDBOX-NOTES.md). Only for engines with cgroup v1 and the cgroupfs driver, as on these machines.
+/// <c>{root}/{cpuacct,memory,pids}/{parent}/{id}/...</c>. Instant, where the engine's stats API can take seconds
+/// per call. Only for engines with cgroup v1 and the cgroupfs driver, as on these machines.
 /// </summary>
 public sealed partial class CgroupV1UsageReader(string cgroupRoot = "/sys/fs/cgroup", string cgroupParent = "docker")
 {

@@ -5,6 +5,7 @@ using Npgsql;
 
 namespace Datakamp.Data.Tests;
 
+[Trait("Category", "Postgres")]
 public sealed class MigratorTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -3,6 +3,7 @@ using Datakamp.TestSupport;
 
 namespace Datakamp.Docker.Tests;
 
+[Trait("Category", "Docker")]
 public sealed class DockerEngineClientTests(DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -38,7 +38,7 @@ public sealed record ContainerSpec
 /// </summary>
 public sealed record HostConfig
 {
-    /// <summary><c>none</c> for sandboxes (SANDBOX-NOTES.md: bridge networks reach host services).</summary>
+    /// <summary><c>none</c> for sandboxes: a container on a bridge network can reach services listening on the host.</summary>
     public string? NetworkMode { get; init; }
 
     /// <summary>Legacy <c>host:container[:ro]</c> bind strings. Prefer <see cref="Mounts"/>.</summary>
@@ -106,7 +106,7 @@ public sealed record BindOptions
 
     /// <summary>
     /// Do not bind submounts. On engine 20.10 a read-only bind is not recursively read-only, so a read-only
-    /// data mount should be non-recursive (SANDBOX-NOTES.md).
+    /// data mount should be non-recursive: a mount below it would otherwise stay writable.
     /// </summary>
     public bool? NonRecursive { get; init; }
 }

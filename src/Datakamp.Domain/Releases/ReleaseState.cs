@@ -1,7 +1,7 @@
 namespace Datakamp.Domain.Releases;
 
 /// <summary>
-/// Where a release request is (DESIGN.md, after OpenSAFELY's Airlock):
+/// Where a release request is (the states follow OpenSAFELY's Airlock):
 /// <code>
 /// Draft ─submit─▶ Submitted ─checked─▶ Checked ─review─▶ InReview ─all votes─▶ Approved ─publish─▶ Published
 ///   │                 │                                        ├──────────────▶ Rejected

@@ -6,7 +6,7 @@ namespace Datakamp.Host.Sandboxes;
 /// (<see cref="TeamDisk"/>: the quota), and <c>jupyter</c> (where its IDE's socket appears), outside
 /// the image so that the IDE proxy's view of the socket does not depend on a mount.
 /// The three belong to the sandbox user and are team-writable: the host treats everything in
-/// them as hostile input (SANDBOX-NOTES.md).
+/// them as hostile input: a team can put a symlink, a file or a socket of its own choosing anywhere in them.
 /// </summary>
 public sealed record SandboxFolders(string Root)
 {

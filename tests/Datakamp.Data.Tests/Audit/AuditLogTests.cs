@@ -6,6 +6,7 @@ using Npgsql;
 
 namespace Datakamp.Data.Tests.Audit;
 
+[Trait("Category", "Postgres")]
 public sealed class AuditLogTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

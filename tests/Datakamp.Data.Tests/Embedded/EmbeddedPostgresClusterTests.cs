@@ -8,6 +8,7 @@ using Npgsql;
 namespace Datakamp.Data.Tests.Embedded;
 
 /// <summary>Each test owns a fresh cluster folder; these are the real PostgreSQL programs, started and killed for real.</summary>
+[Trait("Category", "Postgres")]
 public sealed class EmbeddedPostgresClusterTests(PostgresFixture postgres) : IDisposable
 {
     private readonly string _root = Path.Combine(TestEnvironment.CreateScratchDirectory("cluster"), "postgres");

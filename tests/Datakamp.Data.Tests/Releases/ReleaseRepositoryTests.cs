@@ -15,6 +15,7 @@ namespace Datakamp.Data.Tests.Releases;
 /// The release repository on a real migrated database: idempotent submission, all-or-nothing changes under
 /// concurrency, restoring a request as recorded, first-result-wins checks, publication and revocation, and the audit trail.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

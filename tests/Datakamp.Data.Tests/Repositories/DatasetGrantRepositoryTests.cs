@@ -9,6 +9,7 @@ using Npgsql;
 namespace Datakamp.Data.Tests.Repositories;
 
 /// <summary>Issue 14: grants with an end date and revocation; a grant in force is what a team's data is made of, and no grant row is ever lost.</summary>
+[Trait("Category", "Postgres")]
 public sealed class DatasetGrantRepositoryTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -8,6 +8,7 @@ using Npgsql;
 
 namespace Datakamp.Data.Tests.Repositories;
 
+[Trait("Category", "Postgres")]
 public sealed class DeclarationRepositoryTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

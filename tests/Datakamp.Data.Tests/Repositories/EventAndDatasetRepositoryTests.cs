@@ -6,6 +6,7 @@ using Npgsql;
 
 namespace Datakamp.Data.Tests.Repositories;
 
+[Trait("Category", "Postgres")]
 public sealed class EventAndDatasetRepositoryTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -2,7 +2,7 @@ using Datakamp.Domain.Releases;
 
 namespace Datakamp.Domain.Tests.Releases;
 
-/// <summary>Every legal and illegal move of a release request (DESIGN.md), and the review rules.</summary>
+/// <summary>Every legal and illegal move of a release request (the state diagram on <see cref="ReleaseState"/>), and the review rules.</summary>
 public sealed class ReleaseRequestTests
 {
     private static readonly DateTimeOffset T = new(2026, 11, 24, 14, 0, 0, TimeSpan.Zero);

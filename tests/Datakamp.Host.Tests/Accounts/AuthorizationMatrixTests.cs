@@ -17,6 +17,8 @@ namespace Datakamp.Host.Tests.Accounts;
 /// POST handlers are called with a valid form token of the caller's own session, so what is tested is authorization,
 /// not the token check.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed partial class AuthorizationMatrixTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -19,6 +19,8 @@ namespace Datakamp.Host.Tests.Accounts;
 /// start the sandbox or use the IDE, not through the team page and not through the direct URL or form post; after
 /// accepting they can; a new version published with the admin verb holds them back again.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class DeclarationTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

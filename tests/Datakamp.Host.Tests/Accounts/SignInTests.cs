@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Datakamp.Host.Tests.Accounts;
 
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class SignInTests(PostgresFixture postgres, DockerFixture docker)
 {
     [Fact]

@@ -4,6 +4,8 @@ using Datakamp.TestSupport;
 namespace Datakamp.Host.Tests.Accounts;
 
 /// <summary>What a stranger types is bounded before it is logged: the real host process, its real JSON log on stdout.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class UntrustedInputInTheLogTests(PostgresFixture postgres)
 {
     [Fact]

@@ -3,6 +3,8 @@ using Datakamp.TestSupport;
 namespace Datakamp.Host.Tests.Admin;
 
 /// <summary>The staff verbs, run as the real executable against the embedded database a host left behind.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class AdminCommandTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly TimeSpan ExitWithin = TimeSpan.FromSeconds(60);

@@ -8,6 +8,7 @@ namespace Datakamp.Host.Tests.Admin;
 /// Issue 14: <c>admin grant --until</c> and <c>admin revoke-grant</c>, run as the real executable against a migrated database.
 /// Values are checked by the staff console's service, as on the web: a refusal names the option and exits 65.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class GrantCommandTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

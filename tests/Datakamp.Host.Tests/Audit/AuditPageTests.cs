@@ -14,6 +14,8 @@ namespace Datakamp.Host.Tests.Audit;
 /// same as CSV (formula-looking fields neutralised), get a message for bad filters; members are refused the staff page;
 /// everyone signed in sees their own activity and nobody else's.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed partial class AuditPageTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -5,6 +5,8 @@ using Npgsql;
 namespace Datakamp.Host.Tests.Audit;
 
 /// <summary><c>datakamp audit verify</c> as staff run it, next to a running host and after it stopped.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class AuditVerifyCommandTests(PostgresFixture postgres, DockerFixture docker)
 {
     [Fact]

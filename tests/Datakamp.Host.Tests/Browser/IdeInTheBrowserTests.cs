@@ -11,6 +11,8 @@ namespace Datakamp.Host.Tests.Browser;
 /// and the browser reports no policy violation.
 /// </summary>
 [Trait("Category", "Browser")]
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class IdeInTheBrowserTests(PostgresFixture postgres, DockerFixture docker, BrowserFixture chromium)
 {
     [Fact]

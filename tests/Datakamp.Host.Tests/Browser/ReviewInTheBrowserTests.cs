@@ -11,6 +11,8 @@ namespace Datakamp.Host.Tests.Browser;
 /// the decision on the team's page and the host's table on the presentation.
 /// </summary>
 [Trait("Category", "Browser")]
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class ReviewInTheBrowserTests(PostgresFixture postgres, DockerFixture docker, BrowserFixture chromium)
 {
     [Fact]

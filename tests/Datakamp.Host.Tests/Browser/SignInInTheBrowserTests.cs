@@ -6,6 +6,8 @@ namespace Datakamp.Host.Tests.Browser;
 
 /// <summary>Signing in with Debian's Chromium against the demo host on loopback, as a person does it.</summary>
 [Trait("Category", "Browser")]
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class SignInInTheBrowserTests(PostgresFixture postgres, DockerFixture docker, BrowserFixture chromium)
 {
     [Fact]

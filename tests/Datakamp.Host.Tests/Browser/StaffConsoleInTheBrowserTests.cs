@@ -6,6 +6,8 @@ namespace Datakamp.Host.Tests.Browser;
 
 /// <summary>Staff set up an event in Chromium: an event, a team, an account, a dataset registered on the host and granted; then the transparency pages.</summary>
 [Trait("Category", "Browser")]
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class StaffConsoleInTheBrowserTests(PostgresFixture postgres, DockerFixture docker, BrowserFixture chromium)
 {
     [Fact]

@@ -8,6 +8,8 @@ namespace Datakamp.Host.Tests.Browser;
 
 /// <summary>A team member submits a helper table from the outbox in Chromium and reads the automated check's findings.</summary>
 [Trait("Category", "Browser")]
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed partial class SubmitInTheBrowserTests(PostgresFixture postgres, DockerFixture docker, BrowserFixture chromium)
 {
     [Fact]

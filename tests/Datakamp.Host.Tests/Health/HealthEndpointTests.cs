@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Datakamp.Host.Tests.Health;
 
 /// <summary>The host in-process (WebApplicationFactory) against the fixture's real database and the real engine.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class HealthEndpointTests(PostgresFixture postgres, DockerFixture docker)
 {
     private async Task<WebApplicationFactory<Program>> StartHostAsync(params (string Key, string Value)[] settings)

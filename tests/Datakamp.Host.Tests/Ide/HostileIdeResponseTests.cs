@@ -19,6 +19,8 @@ namespace Datakamp.Host.Tests.Ide;
 /// The real host (on Kestrel, so WebSockets upgrade on a real connection) passes none of them on: only
 /// Jupyter's own cookies, confined to the team's IDE path, and the host's own security headers.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class HostileIdeResponseTests(PostgresFixture postgres, DockerFixture docker) : IAsyncLifetime
 {
     private const string IdePath = "/ide/demo/noord/";

@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Datakamp.Host.Tests.Ide;
 
 /// <summary>IDE sessions in the audit trail, through the real host, engine and IDE: who had a team's IDE open, with which data, from when to when.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class IdeSessionAuditTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

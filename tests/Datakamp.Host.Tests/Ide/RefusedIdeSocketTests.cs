@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Datakamp.Host.Tests.Ide;
 
 /// <summary>A team that swaps its IDE socket for a link to a host socket: refused, and said in words to the team and to staff.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class RefusedIdeSocketTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

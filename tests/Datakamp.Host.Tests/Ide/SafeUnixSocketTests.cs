@@ -4,7 +4,10 @@ using Datakamp.Host.Ide;
 
 namespace Datakamp.Host.Tests.Ide;
 
-/// <summary>Hostile things a team can put where the host expects its Jupyter socket (SANDBOX-NOTES.md).</summary>
+/// <summary>
+/// Hostile things a team can put where the host expects its Jupyter socket: the folder is team-writable, so a symlink,
+/// a file, a folder or a socket of another owner may be there instead.
+/// </summary>
 public sealed class SafeUnixSocketTests : IDisposable
 {
     private static readonly uint Me = CurrentUid();

@@ -4,6 +4,8 @@ using Datakamp.TestSupport;
 namespace Datakamp.Host.Tests.Releases;
 
 /// <summary>The public data-use register through the real host: readable signed out, datasets, purposes, teams and published results, no people.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class DataUseRegisterTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -16,6 +16,8 @@ namespace Datakamp.Host.Tests.Releases;
 /// margins and a 3-way mean. The host takes them with <see cref="OutboxIntake"/>, the disclosure engine recomputes each
 /// from the host's copy of the dataset, and every submitted value equals the recomputation.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class HelperRoundTripTests(PostgresFixture postgres, DockerFixture docker)
 {
     private const string PythonImage = "datakamp/python:bookworm";

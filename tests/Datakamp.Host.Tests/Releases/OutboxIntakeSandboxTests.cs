@@ -9,6 +9,8 @@ namespace Datakamp.Host.Tests.Releases;
 /// Issue #5 item 2 against the real engine and a real team sandbox: every hostile thing the sandbox user can put in
 /// /outbox, set up as that user, is refused with its own reason; what is taken is an immutable snapshot.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class OutboxIntakeSandboxTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

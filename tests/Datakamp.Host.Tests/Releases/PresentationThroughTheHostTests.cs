@@ -20,6 +20,8 @@ namespace Datakamp.Host.Tests.Releases;
 /// the host's own table for "approve with suppression"; altered bytes never served; revoked and unknown publications a
 /// clear 404.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class PresentationThroughTheHostTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -21,6 +21,8 @@ namespace Datakamp.Host.Tests.Releases;
 /// (kept on the page with who and when, and audited), an empty reason refused on the form, the integrity alerts from
 /// the audit trail, and everyone who is not enabled staff refused on the page and on the revoke post.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class PublicationsStaffPageTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -15,6 +15,8 @@ namespace Datakamp.Host.Tests.Releases;
 /// an SVG with a script never served, a team's text shown escaped, altered stored bytes never sent (and staff told),
 /// and the checkers' disagreement told in words without their names.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class ReviewPreviewsTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -13,6 +13,8 @@ namespace Datakamp.Host.Tests.Releases;
 /// The checkers' half through the real host: the queue, the review page with the recomputed grid and its flagged cells,
 /// two blind votes, and a checker who belongs to the team refused by every route.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -13,6 +13,8 @@ namespace Datakamp.Host.Tests.Releases;
 /// form again (a reload: the same one-time submission key), none is lost, none is duplicated, and every pending
 /// check completes.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class SubmitCrashTests(PostgresFixture postgres, DockerFixture docker)
 {
     private const int Submissions = 50;

@@ -15,6 +15,8 @@ namespace Datakamp.Host.Tests.Releases;
 /// the team submits it through the HTTP form, the check worker flags a cell, and the team's page shows that cell with
 /// its rule and numbers. Bad input in the same request is named on the page while the other files are still checked.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -12,6 +12,8 @@ namespace Datakamp.Host.Tests.Sandboxes;
 /// runs code in a real Jupyter kernel through the host's proxy (HTTP and the kernel WebSocket); a
 /// member of another team cannot reach it.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class IdeThroughTheHostTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -12,6 +12,8 @@ namespace Datakamp.Host.Tests.Sandboxes;
 /// the harness), so the kernel stops a team at its quota and the host's disk and the other teams do not
 /// notice; a nearly full state disk stops sandboxes from starting, with words for staff and the team.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class SandboxDiskQuotaTests(PostgresFixture postgres, DockerFixture docker)
 {
     private const long Mb = 1024 * 1024;

@@ -8,6 +8,8 @@ using Datakamp.TestSupport;
 namespace Datakamp.Host.Tests.Sandboxes;
 
 /// <summary>Issue 14: a grant revoked or ended takes the data out of the running sandbox at the next reconciliation; the workspace stays.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class SandboxGrantChangeTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -12,6 +12,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Datakamp.Host.Tests.Sandboxes;
 
 /// <summary>Issue #4 item 6: idle stop counts web traffic, kernels and CPU use as activity, not only web traffic.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class SandboxIdleMonitorTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -8,6 +8,8 @@ namespace Datakamp.Host.Tests.Sandboxes;
 /// Issue #4 item 4: each isolation property of a team sandbox, asserted against the real engine's
 /// inspect output and from inside the running container. Never by sending traffic off this machine.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class SandboxIsolationTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

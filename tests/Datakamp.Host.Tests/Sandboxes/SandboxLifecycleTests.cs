@@ -9,6 +9,8 @@ using Datakamp.TestSupport;
 namespace Datakamp.Host.Tests.Sandboxes;
 
 /// <summary>Issue #4 items 6 and 9: start, stop, reset, the reconciler, and the faults a person must be told about.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

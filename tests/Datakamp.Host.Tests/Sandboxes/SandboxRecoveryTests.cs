@@ -11,6 +11,8 @@ namespace Datakamp.Host.Tests.Sandboxes;
 /// Issue #4 acceptance: after the host is killed (SIGKILL), and after the Docker engine restarts, every
 /// sandbox that should run runs again, its IDE answers through the proxy, and its workspace is intact.
 /// </summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class SandboxRecoveryTests(PostgresFixture postgres, DockerFixture docker)
 {
     /// <summary>Tests that restart dockerd run alone, after everything else (scripts/test runs them in a separate step).</summary>

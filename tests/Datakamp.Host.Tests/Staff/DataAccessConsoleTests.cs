@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Datakamp.Host.Tests.Staff;
 
 /// <summary>Staff register a dataset and grant and revoke it on the web, through the real host and database; bad input is named and nothing is half-created.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class DataAccessConsoleTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

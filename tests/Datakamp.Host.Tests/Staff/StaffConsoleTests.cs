@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Datakamp.Host.Tests.Staff;
 
 /// <summary>Staff create events, teams and accounts on the web, through the real host and database; bad input is named on the form and nothing is half-created.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed partial class StaffConsoleTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

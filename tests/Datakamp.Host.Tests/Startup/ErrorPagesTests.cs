@@ -6,6 +6,8 @@ using Datakamp.TestSupport;
 namespace Datakamp.Host.Tests.Startup;
 
 /// <summary>People get error pages in words; programs get problem+json; nobody gets a stack trace.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class ErrorPagesTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -4,6 +4,7 @@ using Datakamp.TestSupport;
 namespace Datakamp.Host.Tests.Startup;
 
 /// <summary>What a person sees when the host cannot start: one line naming what is wrong and how to fix it.</summary>
+[Trait("Category", "Docker")]
 public sealed class HostStartupFailureTests(DockerFixture docker)
 {
     private static readonly TimeSpan ExitWithin = TimeSpan.FromSeconds(60);

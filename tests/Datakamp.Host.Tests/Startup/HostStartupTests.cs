@@ -7,6 +7,8 @@ using Npgsql;
 namespace Datakamp.Host.Tests.Startup;
 
 /// <summary>The real executable on its embedded defaults: start, stop, restart, SIGKILL.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed class HostStartupTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(60);

@@ -12,6 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Datakamp.Host.Tests.Transparency;
 
 /// <summary>"Who used my data": the staff page of one dataset shows exactly the accesses the test made, through the real host and engine.</summary>
+[Trait("Category", "Docker")]
+[Trait("Category", "Postgres")]
 public sealed partial class DatasetAccessPageTests(PostgresFixture postgres, DockerFixture docker)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

@@ -12,6 +12,7 @@ namespace Datakamp.Releases.Tests;
 /// The automated check of submitted files (issue 11 item 3) against a real database and store: the durable queue, the
 /// disclosure engine on granted datasets, the checks by file type, and failing closed.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class AutomatedCheckTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

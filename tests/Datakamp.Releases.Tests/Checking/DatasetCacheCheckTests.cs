@@ -9,6 +9,7 @@ namespace Datakamp.Releases.Tests;
 /// The automated check reads a dataset's columnar cache (built at registration, or at its first check), never trusts a
 /// cache of other bytes, and keeps the cache out of anything a team controls.
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class DatasetCacheCheckTests(PostgresFixture postgres)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;

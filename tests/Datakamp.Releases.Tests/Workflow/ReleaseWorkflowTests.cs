@@ -22,6 +22,7 @@ namespace Datakamp.Releases.Tests;
 /// withdraw, vote and revoke, and that publication re-verifies the stored bytes. Requests are recorded directly through
 /// the repository (submission itself takes files from a sandbox and is tested with one).
 /// </summary>
+[Trait("Category", "Postgres")]
 public sealed class ReleaseWorkflowTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
