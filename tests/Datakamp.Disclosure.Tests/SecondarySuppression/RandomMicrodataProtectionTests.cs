@@ -18,6 +18,7 @@ namespace Datakamp.Disclosure.Tests.SecondarySuppression;
 /// an attacker who knows every published cell can narrow each primary. A relation the engine forgot, a cell it got
 /// wrong or a pattern that leaks fails the test with the seed.
 /// </remarks>
+[Trait("Category", "Slow")]
 public sealed class RandomMicrodataProtectionTests(ITestOutputHelper output) : IDisposable
 {
     private const int Tables = 200, BaseSeed = 15_000;
