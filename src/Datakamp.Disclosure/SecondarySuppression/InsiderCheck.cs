@@ -32,6 +32,7 @@ internal sealed class InsiderCheck
     private readonly List<int>[] _relationsOf;
     private readonly double _scale;
     private readonly Dictionary<(int Primary, double Deviation), List<IReadOnlyDictionary<int, double>>> _witnesses = [];
+    private readonly Dictionary<int, HashSet<int>> _nested = [];
 
     public InsiderCheck(SuppressionProblem problem, ProtectionSearch search)
     {
@@ -223,7 +224,6 @@ internal sealed class InsiderCheck
     {
         var cells = _problem.Cells;
         var own = cells[primary].LargestContributor?.Contribution;
-        HashSet<int>? nested = null;
         var insiders = new List<int>();
         foreach (var q in suppressed.Order())
         {
@@ -233,7 +233,7 @@ internal sealed class InsiderCheck
             }
 
             // The primary's own largest contributor, seen through a cell that contains the primary or lies inside it.
-            if (own is { } x && cells[q].LargestContributor!.Contribution == x && (nested ??= Nested(primary)).Contains(q))
+            if (own is { } x && cells[q].LargestContributor!.Contribution == x && NestedIn(primary).Contains(q))
             {
                 continue;
             }
@@ -242,6 +242,18 @@ internal sealed class InsiderCheck
         }
 
         return insiders;
+    }
+
+    /// <summary>Cells that contain <paramref name="cell"/> or lie inside it (the relations never change: found once per cell).</summary>
+    private HashSet<int> NestedIn(int cell)
+    {
+        if (!_nested.TryGetValue(cell, out var found))
+        {
+            found = Nested(cell);
+            _nested[cell] = found;
+        }
+
+        return found;
     }
 
     /// <summary>Cells that contain <paramref name="cell"/> or lie inside it, through the relations.</summary>

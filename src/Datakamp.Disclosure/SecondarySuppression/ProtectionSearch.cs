@@ -146,9 +146,26 @@ internal sealed class ProtectionSearch
     /// cells are in <see cref="SearchOutcome.Deviation"/>. Impossible: the attacker so informed cannot move
     /// the primary that far, so the requirement is not met against it.
     /// </summary>
+    /// <remarks>
+    /// For tables the suppressed cells of a sub-table around the primary are tried first: a deviation found there is a
+    /// deviation of the whole problem (every other cell stays put), and its program is a fraction of the size. Only
+    /// the whole problem can show that none exists.
+    /// </remarks>
     public SearchOutcome SmallestDeviation(IReadOnlySet<int> suppressed, int primary, double deviation,
-        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge) =>
-        Solve(suppressed, primary, deviation, onlySuppressed: true, allowed: null, knowledge, smallest: true);
+        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge)
+    {
+        if (_coordinates[primary] is { } origin)
+        {
+            var near = Solve(suppressed, primary, deviation, onlySuppressed: true, Subtable(origin, suppressed, deviation, SubtableSizes[^1]),
+                knowledge, smallest: true);
+            if (near.Status == SearchStatus.Found)
+            {
+                return near;
+            }
+        }
+
+        return Solve(suppressed, primary, deviation, onlySuppressed: true, allowed: null, knowledge, smallest: true);
+    }
 
     /// <summary>The coordinates as one number (mixed radix over the label counts).</summary>
     private long Key(int[] coordinates)
