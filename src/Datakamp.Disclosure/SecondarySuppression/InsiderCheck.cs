@@ -143,13 +143,7 @@ internal sealed class InsiderCheck
             return;
         }
 
-        if (!_witnesses.TryGetValue((primary, deviation), out var list))
-        {
-            list = [];
-            _witnesses[(primary, deviation)] = list;
-        }
-
-        list.Add(moved);
+        WitnessesOf(primary, deviation).Add(moved);
     }
 
     /// <summary>
@@ -158,13 +152,20 @@ internal sealed class InsiderCheck
     /// </summary>
     private List<IReadOnlyDictionary<int, double>> ValidWitnesses(IReadOnlySet<int> suppressed, int primary, double deviation)
     {
+        var list = WitnessesOf(primary, deviation);
+        list.RemoveAll(w => !Holds(w, suppressed, primary, deviation));
+        return list;
+    }
+
+    /// <summary>The kept witnesses of this primary and direction, valid or not (an empty list the first time).</summary>
+    private List<IReadOnlyDictionary<int, double>> WitnessesOf(int primary, double deviation)
+    {
         if (!_witnesses.TryGetValue((primary, deviation), out var list))
         {
             list = [];
             _witnesses[(primary, deviation)] = list;
         }
 
-        list.RemoveAll(w => !Holds(w, suppressed, primary, deviation));
         return list;
     }
 
