@@ -167,12 +167,35 @@ public sealed class SandboxManager(
         if (current is { State.Running: false })
         {
             await PrepareFoldersAsync(plan, cancellationToken);
-            await engine.StartContainerAsync(record.ContainerName, cancellationToken);
+            await StartOrReplaceAsync(record, spec, cancellationToken);
             current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
         }
 
         ideSessions.Register(new IdeSession(record.EventSlug.Value, record.TeamSlug.Value, plan.Folders.JupyterSocket, (uint)plan.Uid, record.IdeToken));
         return ToStatus(record, current);
+    }
+
+    /// <summary>
+    /// Starts the existing container; when the engine refuses (after an engine restart it can keep a
+    /// container it will never start again, e.g. "failed to start shim: ... file exists"), the container
+    /// is replaced by a new one from the same plan. Nothing is lost: the workspace is a bind mount, and
+    /// /tmp and the kernels are gone after a stop anyway. A second refusal is reported, not retried.
+    /// </summary>
+    private async Task StartOrReplaceAsync(SandboxRecord record, ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await engine.StartContainerAsync(record.ContainerName, cancellationToken);
+            return;
+        }
+        catch (DockerApiException e)
+        {
+            logger.LogWarning("Sandbox {Event}/{Team}: the engine could not start its container ({Reason}); replacing it with a new one on the same workspace",
+                record.EventSlug, record.TeamSlug, e.EngineMessage);
+        }
+        await engine.RemoveContainerAsync(record.ContainerName, force: true, removeVolumes: true, cancellationToken);
+        await engine.CreateContainerAsync(spec, cancellationToken);
+        await engine.StartContainerAsync(record.ContainerName, cancellationToken);
     }
 
     /// <summary>

@@ -100,6 +100,34 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
     }
 
     [Fact]
+    public async Task A_container_the_engine_will_not_start_again_is_replaced_by_a_new_one_on_the_same_workspace()
+    {
+        await using var harness = await SandboxHarness.StartAsync(postgres, docker);
+        await harness.Manager.StartAsync(harness.TeamA.Id, "staff:test", Ct);
+        await harness.ExecAsync(harness.TeamA, "sh", "-c", "echo kept > /workspace/w.txt");
+        var name = await harness.ContainerNameAsync(harness.TeamA);
+        // After an engine restart, dockerd can keep a container that every start refuses. Stand in for it: a container
+        // with the sandbox's name and plan label whose start the engine refuses (its program does not exist).
+        var labels = (await harness.Engine.InspectContainerAsync(name, Ct))!.Config!.Labels!;
+        await harness.Engine.RemoveContainerAsync(name, force: true, removeVolumes: true, Ct);
+        var broken = await harness.Engine.CreateContainerAsync(new ContainerSpec
+        {
+            Name = name, Image = SandboxHarness.Image, Entrypoint = ["/no/such/program"], Labels = labels,
+            HostConfig = new HostConfig { NetworkMode = "none" },
+        }, Ct);
+        await Assert.ThrowsAsync<DockerApiException>(() => harness.Engine.StartContainerAsync(name, Ct));
+
+        Assert.Equal(0, await harness.Reconciler.ReconcileOnceAsync(Ct));
+
+        var now = (await harness.Engine.InspectContainerAsync(name, Ct))!;
+        Assert.True(now.State.Running);
+        Assert.NotEqual(broken.Id, now.Id);
+        Assert.Equal("none", now.HostConfig!.NetworkMode);
+        Assert.Equal("kept", (await harness.ExecAsync(harness.TeamA, "cat", "/workspace/w.txt")).Output.Trim());
+        Assert.Null((await new SandboxRepository(harness.Db).FindAsync(harness.TeamA.Id, Ct))!.LastError);
+    }
+
+    [Fact]
     public async Task An_unknown_image_is_a_clear_message_and_is_recorded_for_staff()
     {
         await using var harness = await SandboxHarness.StartAsync(postgres, docker);
