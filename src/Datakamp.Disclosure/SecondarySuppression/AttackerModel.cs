@@ -10,7 +10,7 @@ namespace Datakamp.Disclosure.SecondarySuppression;
 /// <remarks>
 /// The polytope is split into independent components (suppressed cells linked through relations) and each
 /// component is loaded once into an <see cref="LpSolver"/> (GLOP) and re-used, from the previous basis, for the min
-/// and max of every unknown. The true values are always a feasible point, so "infeasible" here means a broken problem.
+/// and max of every unknown; a component with many unknowns is loaded once per core and its unknowns shared out. The true values are always a feasible point, so "infeasible" here means a broken problem.
 /// </remarks>
 public static class AttackerModel
 {
@@ -30,35 +30,56 @@ public static class AttackerModel
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(suppressed);
         ArgumentNullException.ThrowIfNull(targets);
-        var result = new Dictionary<int, FeasibleInterval>();
         var wanted = targets.ToHashSet();
+        var work = new List<(Component Component, int[] Targets)>();
         foreach (var component in Components(problem, suppressed))
         {
-            var inComponent = component.Cells.Where(wanted.Contains).ToList();
-            if (inComponent.Count == 0)
+            var inComponent = component.Cells.Where(wanted.Contains).ToArray();
+            foreach (var share in Shares(inComponent))
             {
-                continue;
+                work.Add((component, share));
             }
+        }
 
+        // Each share is loaded into a solver of its own, so the shares run side by side on every core; a share's
+        // cells are always solved in the same order from the same program, so the result does not depend on timing.
+        var found = new (int Cell, FeasibleInterval Interval)[work.Count][];
+        Parallel.For(0, work.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var (component, share) = work[i];
             var (lp, column) = BuildLp(problem, component);
             using var solver = new LpSolver(lp);
             var cost = new double[lp.VariableCount];
-            foreach (var cell in inComponent)
+            found[i] = new (int, FeasibleInterval)[share.Length];
+            for (var k = 0; k < share.Length; k++)
             {
-                var j = column[cell];
+                var j = column[share[k]];
                 cost[j] = 1;
                 var min = solver.Minimize(cost);
                 cost[j] = -1;
                 var max = solver.Minimize(cost);
                 cost[j] = 0;
-                result[cell] = new FeasibleInterval(
-                    Bound(min, +1),
-                    Bound(max, -1),
-                    IsClean(min) && IsClean(max));
+                found[i][k] = (share[k], new FeasibleInterval(Bound(min, +1), Bound(max, -1), IsClean(min) && IsClean(max)));
             }
+        });
+
+        return found.SelectMany(share => share).ToDictionary(x => x.Cell, x => x.Interval);
+    }
+
+    /// <summary>
+    /// The cells of one component in shares for the cores: a component with many cells is split, one share per core,
+    /// each share costing one more load of the program; a small one stays whole.
+    /// </summary>
+    private static IEnumerable<int[]> Shares(int[] cells)
+    {
+        const int SmallestShare = 32;
+        if (cells.Length == 0)
+        {
+            return [];
         }
 
-        return result;
+        var count = Math.Clamp(cells.Length / SmallestShare, 1, Environment.ProcessorCount);
+        return cells.Chunk((cells.Length + count - 1) / count);
     }
 
     /// <summary>

@@ -33,6 +33,9 @@ internal sealed class InsiderCheck
     private readonly double _scale;
     private readonly Dictionary<(int Primary, double Deviation), List<IReadOnlyDictionary<int, double>>> _witnesses = [];
     private readonly Dictionary<int, HashSet<int>> _nested = [];
+    // Per relation: the stamp of the last witness check that added it up.
+    private readonly int[] _relationChecked;
+    private int _checkStamp;
 
     public InsiderCheck(SuppressionProblem problem, ProtectionSearch search)
     {
@@ -61,6 +64,7 @@ internal sealed class InsiderCheck
             }
         }
 
+        _relationChecked = new int[problem.Relations.Count];
         _scale = count == 0 ? 0 : problem.Cells.Max(c => Math.Abs(c.Value));
         HasInsiders = problem.Cells.Any(c => Tightens(c));
     }
@@ -188,10 +192,17 @@ internal sealed class InsiderCheck
         }
 
         double Move(int c) => c == primary ? deviation : moved.GetValueOrDefault(c);
+        _checkStamp++;
         foreach (var c in moved.Keys.Append(primary))
         {
             foreach (var r in _relationsOf[c])
             {
+                if (_relationChecked[r] == _checkStamp)
+                {
+                    continue; // a relation through several moved cells is added up once
+                }
+
+                _relationChecked[r] = _checkStamp;
                 var relation = _problem.Relations[r];
                 var residual = -Move(relation.Total);
                 var size = Math.Abs(Move(relation.Total));
@@ -226,7 +237,7 @@ internal sealed class InsiderCheck
         var cells = _problem.Cells;
         var own = cells[primary].LargestContributor?.Contribution;
         var insiders = new List<int>();
-        foreach (var q in suppressed.Order())
+        foreach (var q in suppressed)
         {
             if (q == primary || !Tightens(cells[q]))
             {
@@ -242,6 +253,7 @@ internal sealed class InsiderCheck
             insiders.Add(q);
         }
 
+        insiders.Sort(); // cell order, so the breach reported first does not depend on the set's order
         return insiders;
     }
 
@@ -281,9 +293,14 @@ internal sealed class InsiderCheck
 
     private bool Respects(IReadOnlyDictionary<int, double> deviation, int q)
     {
+        if (!deviation.TryGetValue(q, out var y))
+        {
+            return true; // the insider's cell keeps its true value, which their knowledge always allows
+        }
+
         var cell = _problem.Cells[q];
         var (lower, upper) = Knowledge(q);
-        var moved = cell.Value + deviation.GetValueOrDefault(q);
+        var moved = cell.Value + y;
         var tolerance = AttackerModel.ToleranceFor(cell.Value, _scale);
         return moved >= lower - tolerance && moved <= upper + tolerance;
     }
