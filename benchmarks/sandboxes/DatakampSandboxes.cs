@@ -38,6 +38,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
     private readonly DockerEngineClient _realEngine;
     private readonly IdeConnections _connections = new();
     private readonly IdeSessionRegistry _registry = new();
+    private readonly SandboxPlanner _planner;
     private readonly SandboxManager _manager;
     private readonly WebApplication _proxy;
     private HttpClient _browser = null!;
@@ -51,8 +52,10 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         _engine = new TimingEngine(engine, benchmarkLabel, inspectCacheMs);
         _method = inspectCacheMs > 0 ? $"Datakamp (what-if: inspect ≤ 1 per {inspectCacheMs} ms)" : "Datakamp";
         var database = Database.OpenedOn(db);
-        _manager = new SandboxManager(_engine, database, new Datakamp.Data.Audit.AuditTrail(database), _registry, _connections, Options.Create(options),
-            Options.Create(new StorageOptions { StateDirectory = stateDirectory }), TimeProvider.System, NullLogger<SandboxManager>.Instance);
+        var storage = Options.Create(new StorageOptions { StateDirectory = stateDirectory });
+        _planner = new SandboxPlanner(database, Options.Create(options), storage, TimeProvider.System);
+        _manager = new SandboxManager(_engine, database, new Datakamp.Data.Audit.AuditTrail(database), _planner,
+            new IdeReadiness(_engine, _registry, _connections, Options.Create(options)), _registry, Options.Create(options), storage, NullLogger<SandboxManager>.Instance);
         _proxy = proxy;
     }
 
@@ -88,7 +91,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
 
     /// <summary>The label every container of this installation (database) carries: what cleanup removes.</summary>
     public async Task<string> InstallationLabelAsync() =>
-        $"{SandboxSpecBuilder.InstallationLabel}={await _manager.InstallationAsync(CancellationToken.None)}";
+        $"{SandboxSpecBuilder.InstallationLabel}={await _planner.InstallationAsync(CancellationToken.None)}";
 
     public async Task<BatchResult> RunBatchAsync(int n, int run, CancellationToken cancellationToken)
     {

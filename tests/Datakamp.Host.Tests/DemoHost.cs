@@ -161,9 +161,8 @@ internal sealed partial class DemoHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Remove the sandboxes this host started (its installation's label), then the host and its folder.
-        var manager = Factory.Services.GetRequiredService<SandboxManager>();
         var engine = Factory.Services.GetRequiredService<IContainerEngine>();
-        var installation = await manager.InstallationAsync(CancellationToken.None);
+        var installation = await Factory.Services.GetRequiredService<SandboxPlanner>().InstallationAsync(CancellationToken.None);
         foreach (var container in await engine.ListContainersAsync([$"{SandboxSpecBuilder.InstallationLabel}={installation}"], CancellationToken.None))
             await engine.RemoveContainerAsync(container.Id, force: true, removeVolumes: true, CancellationToken.None);
         await Factory.DisposeAsync();

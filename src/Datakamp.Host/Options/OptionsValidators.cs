@@ -75,8 +75,8 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
         if (options.WorkspaceQuotaMb is < 64 or > 4_194_304) failures.Add($"Sandboxes:WorkspaceQuotaMb must be between 64 and 4194304 (got {options.WorkspaceQuotaMb})");
         if (options.MinFreeStateDiskMb < 0) failures.Add($"Sandboxes:MinFreeStateDiskMb must be 0 or more (got {options.MinFreeStateDiskMb})");
         if (options.SandboxUid < 1000 || options.SandboxGid < 1000) failures.Add("Sandboxes:SandboxUid and SandboxGid must be unprivileged ids (1000 or more)");
-        if (options.SandboxUid > 60000 - Sandboxes.SandboxManager.MaxTeamIds || options.SandboxGid > 60000 - Sandboxes.SandboxManager.MaxTeamIds)
-            failures.Add($"Sandboxes:SandboxUid and SandboxGid must leave room for one id per team (at most {60000 - Sandboxes.SandboxManager.MaxTeamIds})");
+        if (options.SandboxUid > 60000 - Sandboxes.SandboxPlanner.MaxTeamIds || options.SandboxGid > 60000 - Sandboxes.SandboxPlanner.MaxTeamIds)
+            failures.Add($"Sandboxes:SandboxUid and SandboxGid must leave room for one id per team (at most {60000 - Sandboxes.SandboxPlanner.MaxTeamIds})");
         if (options.ReconcileIntervalSeconds is < 1 or > 3600) failures.Add($"Sandboxes:ReconcileIntervalSeconds must be between 1 and 3600 (got {options.ReconcileIntervalSeconds})");
         if (options.StopGraceSeconds is < 0 or > 300) failures.Add($"Sandboxes:StopGraceSeconds must be between 0 and 300 (got {options.StopGraceSeconds})");
         if (options.IdleStopSeconds is < 0 or > 30 * 24 * 3600) failures.Add($"Sandboxes:IdleStopSeconds must be between 0 (never) and 2592000 (got {options.IdleStopSeconds})");

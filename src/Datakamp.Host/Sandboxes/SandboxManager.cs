@@ -2,16 +2,13 @@ using Datakamp.Data;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Datakamp.Data.Audit;
 using Datakamp.Data.Repositories;
 using Datakamp.Docker;
 using Datakamp.Domain.Audit;
-using Datakamp.Domain.Datasets;
 using Datakamp.Domain.Sandboxes;
 using Datakamp.Host.Ide;
 using Datakamp.Host.Options;
-using Datakamp.Host.Startup;
 using Microsoft.Extensions.Options;
 
 namespace Datakamp.Host.Sandboxes;
@@ -26,15 +23,14 @@ public sealed class SandboxManager(
     IContainerEngine engine,
     Database database,
     AuditTrail audit,
+    SandboxPlanner planner,
+    IdeReadiness ideReadiness,
     IdeSessionRegistry ideSessions,
-    IdeConnections ideConnections,
     IOptions<SandboxOptions> sandboxOptions,
     IOptions<StorageOptions> storageOptions,
-    TimeProvider clock,
     ILogger<SandboxManager> logger)
 {
     private readonly ConcurrentDictionary<long, SemaphoreSlim> _teamLocks = new();
-    private string? _installation;
 
     /// <summary>Who the audit trail names when the manager replaces a container on its own because the team's data access changed.</summary>
     public const string DataAccessActor = "system:data-access";
@@ -47,9 +43,10 @@ public sealed class SandboxManager(
     {
         var record = await GetOrCreateRecordAsync(teamId, cancellationToken);
         await Sandboxes.SetDesiredStateAsync(teamId, SandboxDesiredState.Running, cancellationToken);
-        var status = await BringToDesiredStateAsync(record with { DesiredState = SandboxDesiredState.Running }, cancellationToken);
-        await WaitUntilIdeAnswersAsync(record, cancellationToken);
-        await AuditAsync(actor, AuditActions.SandboxStarted, record, new { image = await ImageForAsync(record, cancellationToken), container = status.ContainerId }, cancellationToken);
+        var plan = await planner.PlanAsync(record, cancellationToken);
+        var status = await BringToDesiredStateAsync(record with { DesiredState = SandboxDesiredState.Running }, plan, cancellationToken);
+        await ideReadiness.WaitUntilAnswersAsync(plan, cancellationToken);
+        await AuditAsync(actor, AuditActions.SandboxStarted, record, new { image = plan.Image, container = status.ContainerId }, cancellationToken);
         return status;
     }
 
@@ -85,10 +82,11 @@ public sealed class SandboxManager(
         });
         await AuditAsync(actor, AuditActions.SandboxStopped, record, new { reason = "reset" }, cancellationToken);
         var fresh = (await Sandboxes.FindAsync(teamId, cancellationToken))!;
-        var status = await BringToDesiredStateAsync(fresh, cancellationToken);
+        var plan = await planner.PlanAsync(fresh, cancellationToken);
+        var status = await BringToDesiredStateAsync(fresh, plan, cancellationToken);
         if (fresh.DesiredState == SandboxDesiredState.Running)
         {
-            await WaitUntilIdeAnswersAsync(fresh, cancellationToken);
+            await ideReadiness.WaitUntilAnswersAsync(plan, cancellationToken);
             await AuditAsync(actor, AuditActions.SandboxStarted, fresh, new { reason = "reset", container = status.ContainerId }, cancellationToken);
         }
         return status;
@@ -101,13 +99,19 @@ public sealed class SandboxManager(
     /// Makes the engine match the record: creates, recreates (when the plan changed, e.g. a new grant)
     /// or starts the container, or stops it. Used by the operations above and by the reconciler.
     /// </summary>
-    public Task<SandboxStatus> BringToDesiredStateAsync(SandboxRecord record, CancellationToken cancellationToken) =>
+    public async Task<SandboxStatus> BringToDesiredStateAsync(SandboxRecord record, CancellationToken cancellationToken) =>
+        await BringToDesiredStateAsync(record, record.DesiredState == SandboxDesiredState.Running ? await planner.PlanAsync(record, cancellationToken) : null, cancellationToken);
+
+    /// <param name="record">The sandbox.</param>
+    /// <param name="plan">What the container must look like when it is wanted running (null when it is wanted stopped).</param>
+    /// <param name="cancellationToken">Cancels the engine calls.</param>
+    private Task<SandboxStatus> BringToDesiredStateAsync(SandboxRecord record, SandboxPlan? plan, CancellationToken cancellationToken) =>
         WithTeamLockAsync(record.TeamId, async () =>
         {
             try
             {
                 var status = record.DesiredState == SandboxDesiredState.Running
-                    ? await EnsureRunningAsync(record, cancellationToken)
+                    ? await EnsureRunningAsync(record, plan!, cancellationToken)
                     : await StopContainerAsync(record, cancellationToken);
                 await Sandboxes.RecordOutcomeAsync(record.TeamId, status.ContainerId, null, cancellationToken);
                 return status with { LastError = null };
@@ -126,9 +130,8 @@ public sealed class SandboxManager(
             }
         });
 
-    private async Task<SandboxStatus> EnsureRunningAsync(SandboxRecord record, CancellationToken cancellationToken)
+    private async Task<SandboxStatus> EnsureRunningAsync(SandboxRecord record, SandboxPlan plan, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(record, cancellationToken);
         var spec = SandboxSpecBuilder.Build(plan);
         var current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
 
@@ -213,10 +216,7 @@ public sealed class SandboxManager(
 
     /// <summary>How full the team's disk is, or null while it is not mounted (never started since the machine booted).</summary>
     public Task<DiskUse?> DiskUseAsync(SandboxRecord record, CancellationToken cancellationToken) =>
-        TeamDisk.UseAsync(FoldersOf(record), cancellationToken);
-
-    private SandboxFolders FoldersOf(SandboxRecord record) =>
-        SandboxFolders.For(storageOptions.Value.ResolvedStateDirectory, record.EventSlug.Value, record.TeamSlug.Value);
+        TeamDisk.UseAsync(planner.FoldersOf(record), cancellationToken);
 
     private Task<SandboxStatus> EnsureStoppedAsync(SandboxRecord record, CancellationToken cancellationToken) =>
         WithTeamLockAsync(record.TeamId, () => StopContainerAsync(record, cancellationToken));
@@ -233,89 +233,6 @@ public sealed class SandboxManager(
         return ToStatus(record, current);
     }
 
-    /// <summary>
-    /// Polls until Jupyter answers through the team's socket; fails with the reason when the container
-    /// dies or time runs out. Cheap first: the HTTP request is only tried once the socket file exists,
-    /// and the engine is asked about the container at most once a second (with 30 sandboxes starting at
-    /// once, tighter polling costs the 2 cores more than it saves).
-    /// </summary>
-    private async Task WaitUntilIdeAnswersAsync(SandboxRecord record, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(Options.ReadyTimeoutSeconds);
-        var nextInspect = DateTime.MinValue;
-        while (true)
-        {
-            if (DateTime.UtcNow >= nextInspect)
-            {
-                var current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
-                if (current is null || !current.State.Running)
-                    throw await DiedAsync(record, current, cancellationToken);
-                nextInspect = DateTime.UtcNow.AddSeconds(1);
-            }
-            var session = ideSessions.Find(record.EventSlug.Value, record.TeamSlug.Value);
-            // Only a hint: the connection itself goes through SafeUnixSocket, which trusts nothing about the path.
-            if (session is not null && new FileInfo(session.SocketPath).Exists && await IdeAnswersAsync(session, cancellationToken)) return;
-            if (DateTime.UtcNow > deadline)
-                throw new SandboxException($"the IDE of {record.EventSlug}/{record.TeamSlug} did not answer within {Options.ReadyTimeoutSeconds} s; staff can see the sandbox's log.");
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    private async Task<bool> IdeAnswersAsync(IdeSession session, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await ideConnections.GetAsync(session, "api/status", TimeSpan.FromSeconds(5), cancellationToken);
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    private async Task<SandboxException> DiedAsync(SandboxRecord record, ContainerInspect? current, CancellationToken cancellationToken)
-    {
-        if (current is null) return new SandboxException($"the sandbox of {record.EventSlug}/{record.TeamSlug} disappeared while it was starting.");
-        var why = current.State.OOMKilled
-            ? $"it ran out of memory (limit {await MemoryLimitTextAsync(record, cancellationToken)})"
-            : $"it stopped with exit code {current.State.ExitCode}";
-        var logs = await engine.GetContainerLogsAsync(record.ContainerName, new LogsOptions { Tail = 3, MaxBytes = 2048 }, cancellationToken);
-        var lastLine = (logs.StderrText + "\n" + logs.StdoutText).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        return new SandboxException($"the sandbox of {record.EventSlug}/{record.TeamSlug} did not start: {why}{(lastLine is null ? "" : $"; last output: {lastLine}")}.");
-    }
-
-    private async Task<string> MemoryLimitTextAsync(SandboxRecord record, CancellationToken cancellationToken) =>
-        $"{(await PlanAsync(record, cancellationToken)).Limits.MemoryBytes / (1024 * 1024)} MB";
-
-    private async Task<SandboxPlan> PlanAsync(SandboxRecord record, CancellationToken cancellationToken)
-    {
-        var settings = await new EventRepository(database.DataSource).GetSandboxSettingsAsync(record.EventId, cancellationToken);
-        var granted = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(record.TeamId, GrantCalendar.Today(clock), cancellationToken);
-        var memoryMb = settings.MemoryMb ?? Options.MemoryMb;
-        return new SandboxPlan(
-            await InstallationAsync(cancellationToken), record.EventSlug.Value, record.TeamSlug.Value, record.ContainerName,
-            settings.Image ?? Options.Image, record.IdeToken, record.Generation,
-            new SandboxLimits(memoryMb * 1024L * 1024, (double)(settings.Cpus ?? (decimal)Options.Cpus), settings.Pids ?? Options.PidsLimit, Options.TmpMb * 1024L * 1024),
-            FoldersOf(record),
-            settings.WorkspaceMb ?? Options.WorkspaceQuotaMb,
-            granted.Select(dataset => new GrantedDataFile(dataset.Name, dataset.FilePath)).ToList(),
-            Options.SandboxUid + TeamOffset(record.TeamId), Options.SandboxGid + TeamOffset(record.TeamId));
-    }
-
-    /// <summary>Most teams an installation can give their own uid and gid (the ids after Sandboxes:SandboxUid/SandboxGid).</summary>
-    public const int MaxTeamIds = 9999;
-
-    /// <summary>
-    /// Each team runs as its own uid and gid (the configured base + its team id), so a process that escaped one team's
-    /// container still finds every other team's files owned by someone else.
-    /// </summary>
-    private static int TeamOffset(long teamId) =>
-        teamId is >= 1 and <= MaxTeamIds ? (int)teamId : throw new SandboxException($"team id {teamId} is beyond the {MaxTeamIds} sandbox user ids this installation gives out.");
-
-    private async Task<string> ImageForAsync(SandboxRecord record, CancellationToken cancellationToken) =>
-        (await new EventRepository(database.DataSource).GetSandboxSettingsAsync(record.EventId, cancellationToken)).Image ?? Options.Image;
-
     private async Task<SandboxRecord> GetOrCreateRecordAsync(long teamId, CancellationToken cancellationToken)
     {
         var existing = await Sandboxes.FindAsync(teamId, cancellationToken);
@@ -323,12 +240,9 @@ public sealed class SandboxManager(
         var team = await new EventRepository(database.DataSource).FindTeamAsync(teamId, cancellationToken)
                    ?? throw new SandboxException($"there is no team with id {teamId}.");
         var eventSlug = (await new EventRepository(database.DataSource).FindEventByIdAsync(team.EventId, cancellationToken))!.Slug;
-        var name = $"datakamp-{await InstallationAsync(cancellationToken)}-{eventSlug}-{team.Slug}";
+        var name = $"datakamp-{await planner.InstallationAsync(cancellationToken)}-{eventSlug}-{team.Slug}";
         return await Sandboxes.GetOrCreateAsync(teamId, name, NewToken(), cancellationToken);
     }
-
-    public async Task<string> InstallationAsync(CancellationToken cancellationToken) =>
-        _installation ??= await Sandboxes.GetInstallationIdAsync(cancellationToken);
 
     private async Task<T> WithTeamLockAsync<T>(long teamId, Func<Task<T>> action)
     {

@@ -14,7 +14,7 @@ namespace Datakamp.Host.Sandboxes;
 /// is logged and recorded, and the others go on.
 /// </summary>
 public sealed class SandboxReconciler(
-    SandboxManager manager, Database database, IContainerEngine engine, IOptions<SandboxOptions> options, ILogger<SandboxReconciler> logger)
+    SandboxManager manager, SandboxPlanner planner, Database database, IContainerEngine engine, IOptions<SandboxOptions> options, ILogger<SandboxReconciler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,7 +53,7 @@ public sealed class SandboxReconciler(
             }
         }
 
-        var installation = await manager.InstallationAsync(cancellationToken);
+        var installation = await planner.InstallationAsync(cancellationToken);
         var known = sandboxes.Select(sandbox => "/" + sandbox.ContainerName).ToHashSet();
         foreach (var container in await engine.ListContainersAsync([$"{SandboxSpecBuilder.InstallationLabel}={installation}"], cancellationToken))
         {

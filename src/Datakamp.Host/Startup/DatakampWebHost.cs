@@ -51,6 +51,8 @@ public static class DatakampWebHost
         services.AddSingleton<IdeConnections>();
         services.AddSingleton<IdeSessionRegistry>();
         services.AddSingleton<IIdeSessionDirectory>(provider => provider.GetRequiredService<IdeSessionRegistry>());
+        services.AddSingleton<SandboxPlanner>();
+        services.AddSingleton<IdeReadiness>();
         services.AddSingleton<SandboxManager>();
         services.AddSingleton<SandboxReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<SandboxReconciler>());

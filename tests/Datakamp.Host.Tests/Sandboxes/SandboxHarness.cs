@@ -37,9 +37,10 @@ internal sealed class SandboxHarness : IAsyncDisposable
         var database = Database.OpenedOn(db);
         Database = database;
         Registry = new IdeSessionRegistry();
-        Manager = new SandboxManager(engine, database, new AuditTrail(database), Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options),
-            Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = state.Path }), TimeProvider.System, NullLogger<SandboxManager>.Instance);
-        Reconciler = new SandboxReconciler(Manager, database, engine, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<SandboxReconciler>.Instance);
+        Planner = new SandboxPlanner(database, Microsoft.Extensions.Options.Options.Create(Options),
+            Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = state.Path }), TimeProvider.System);
+        Manager = ManagerOn(engine);
+        Reconciler = new SandboxReconciler(Manager, Planner, database, engine, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<SandboxReconciler>.Instance);
     }
 
     public NpgsqlDataSource Db { get; }
@@ -52,7 +53,15 @@ internal sealed class SandboxHarness : IAsyncDisposable
     public string DataFile { get; }
     public IdeSessionRegistry Registry { get; }
     public IdeConnections Connections { get; } = new();
+    public SandboxPlanner Planner { get; }
+
     public SandboxManager Manager { get; }
+
+    /// <summary>A manager of this harness's sandboxes that talks to <paramref name="engine"/>.</summary>
+    public SandboxManager ManagerOn(IContainerEngine engine) =>
+        new(engine, Database, new AuditTrail(Database), Planner, new IdeReadiness(engine, Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options)), Registry,
+            Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = State.Path }),
+            NullLogger<SandboxManager>.Instance);
     public SandboxReconciler Reconciler { get; }
     /// <summary>The manager's options: tests may change them (e.g. the free-space minimum) before they act.</summary>
     public SandboxOptions Options { get; } = new() { MemoryMb = 768, Cpus = 0.5, PidsLimit = 256, TmpMb = 64, ReadyTimeoutSeconds = 60, WorkspaceQuotaMb = 64 };
@@ -117,7 +126,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        var installation = await Manager.InstallationAsync(CancellationToken.None);
+        var installation = await Planner.InstallationAsync(CancellationToken.None);
         foreach (var container in await Engine.ListContainersAsync([$"{SandboxSpecBuilder.InstallationLabel}={installation}"], CancellationToken.None))
             await Engine.RemoveContainerAsync(container.Id, force: true, removeVolumes: true, CancellationToken.None);
         Connections.Dispose();

@@ -84,7 +84,7 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
         await harness.ExecAsync(harness.TeamA, "sh", "-c", "echo kept > /workspace/w.txt");
         var name = await harness.ContainerNameAsync(harness.TeamA);
         await harness.Engine.KillContainerAsync(name, "SIGKILL", Ct);
-        var installation = await harness.Manager.InstallationAsync(Ct);
+        var installation = await harness.Planner.InstallationAsync(Ct);
         var orphan = await harness.Engine.CreateContainerAsync(new ContainerSpec
         {
             Name = $"datakamp-{installation}-orphan-{Guid.NewGuid():N}"[..40], Image = "datakamp/base:bookworm", Cmd = ["sleep", "60"],
@@ -191,10 +191,7 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
     {
         await using var harness = await SandboxHarness.StartAsync(postgres, docker);
         using var deadEngine = new DockerEngineClient(new DockerEngineOptions { SocketPath = "/run/datakamp-test-no-engine.sock" });
-        var manager = new SandboxManager(deadEngine, harness.Database, new Datakamp.Data.Audit.AuditTrail(harness.Database), harness.Registry, harness.Connections,
-            Microsoft.Extensions.Options.Options.Create(harness.Options),
-            Microsoft.Extensions.Options.Options.Create(new Datakamp.Host.Options.StorageOptions { StateDirectory = harness.State.Path }),
-            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SandboxManager>.Instance);
+        var manager = harness.ManagerOn(deadEngine);
 
         var error = await Assert.ThrowsAsync<SandboxException>(() => manager.StartAsync(harness.TeamA.Id, "staff:test", Ct));
 
