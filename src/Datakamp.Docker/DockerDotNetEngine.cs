@@ -235,6 +235,11 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
         try
         {
             var response = await _client.Containers.GetArchiveFromContainerAsync(id, new Lib.GetArchiveFromContainerParameters { Path = path }, statOnly: false, call.Token);
+            if (response.Stat is null)
+            {
+                response.Stream.Dispose();
+                throw new DockerApiException(HttpStatusCode.OK, "no X-Docker-Container-Path-Stat header", request);
+            }
             var tar = new TimeoutGuardedStream(response.Stream, call, cancellationToken, request, timeout);
             var abort = call.Token.Register(static stream => ((Stream)stream!).Dispose(), response.Stream);
             return new ContainerArchive(FromLibrary(response.Stat), tar, new DockerEngineClient.Both(abort, call));
