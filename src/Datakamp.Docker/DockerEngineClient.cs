@@ -12,7 +12,7 @@ namespace Datakamp.Docker;
 
 /// <summary>
 /// Our Docker Engine API client: HttpClient over the engine's unix socket and source-generated JSON.
-/// (Docker.DotNet cannot be restored on these machines; this covers exactly what we use.)
+/// (Written before Docker.DotNet could be restored here; <see cref="DockerDotNetEngine"/> is the same contract on that library.)
 /// Every call has its own timeout: <see cref="DockerEngineOptions.RequestTimeout"/> for ordinary calls, and one
 /// given per call for those that block or stream (stop, wait, logs, exec, archive; events only end on cancellation).
 /// </summary>
@@ -115,9 +115,7 @@ public sealed partial class DockerEngineClient : IContainerEngine, IDisposable
 
     public Task KillContainerAsync(string container, string signal, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(signal) || !SignalName().IsMatch(signal))
-            throw new ArgumentException($"not a signal name or number: '{signal}'", nameof(signal));
-        var path = $"containers/{ContainerReference(container)}/kill?signal={signal}";
+        var path = $"containers/{ContainerReference(container)}/kill?signal={Signal(signal)}";
         return PostExpectingAsync(path, _requestTimeout, null, cancellationToken);
     }
 
@@ -337,33 +335,12 @@ public sealed partial class DockerEngineClient : IContainerEngine, IDisposable
     }
 
     /// <summary>Runs one call under its own timeout and maps transport failures to our exceptions.</summary>
-    private async Task<T> RunAsync<T>(string request, TimeSpan timeout, bool timeoutMeansUnavailable,
-        Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        using var scope = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        scope.CancelAfter(timeout);
-        try
-        {
-            return await call(scope.Token);
-        }
-        catch (Exception e)
-        {
-            var timedOut = scope.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
-            if (Translate(e, request, timeout, timedOut, timeoutMeansUnavailable) is { } translated) throw translated;
-            throw;
-        }
-    }
+    private Task<T> RunAsync<T>(string request, TimeSpan timeout, bool timeoutMeansUnavailable,
+        Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        EngineCalls.RunAsync(timeout, call, (e, timedOut) => Translate(e, request, timeout, timedOut, timeoutMeansUnavailable), cancellationToken);
 
-    private Exception? Translate(Exception e, string request, TimeSpan timeout, bool timedOut, bool timeoutMeansUnavailable)
-    {
-        if (e is HttpRequestException { InnerException: SocketException socketError })
-            return new DockerEngineUnavailableException(_socketPath, DescribeSocketError(socketError), e);
-        if (timedOut && e is OperationCanceledException or IOException or ObjectDisposedException or HttpRequestException)
-            return timeoutMeansUnavailable
-                ? new DockerEngineUnavailableException(_socketPath, $"no answer within {timeout.TotalSeconds:0} s", e)
-                : new DockerTimeoutException(request, timeout, e);
-        return null;
-    }
+    private Exception? Translate(Exception e, string request, TimeSpan timeout, bool timedOut, bool timeoutMeansUnavailable) =>
+        EngineCalls.TranslateTransport(e, (e as HttpRequestException)?.InnerException as SocketException, _socketPath, request, timeout, timedOut, timeoutMeansUnavailable);
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead) =>
@@ -419,7 +396,8 @@ public sealed partial class DockerEngineClient : IContainerEngine, IDisposable
         return Uri.EscapeDataString(JsonSerializer.Serialize(map, DockerJsonContext.Default.DictionaryStringListString));
     }
 
-    private static string ContainerReference(string container)
+    /// <summary>The container reference if it is an id or a name; shared with <see cref="DockerDotNetEngine"/>.</summary>
+    internal static string ContainerReference(string container)
     {
         // Ids and names only: anything else could walk the URL path (e.g. "../images/x").
         if (string.IsNullOrEmpty(container) || container.Length > 255 || !ContainerName().IsMatch(container))
@@ -427,23 +405,30 @@ public sealed partial class DockerEngineClient : IContainerEngine, IDisposable
         return container;
     }
 
-    private static string ImageReference(string image)
+    internal static string ImageReference(string image)
     {
         if (string.IsNullOrEmpty(image) || image.Length > 512 || !image.Split('/').All(ImageSegment().IsMatch))
             throw new ArgumentException($"not an image reference: '{image}'", nameof(image));
         return image;
     }
 
+    internal static string Signal(string signal)
+    {
+        if (string.IsNullOrEmpty(signal) || !SignalName().IsMatch(signal))
+            throw new ArgumentException($"not a signal name or number: '{signal}'", nameof(signal));
+        return signal;
+    }
+
     private static string Bool(bool value) => value ? "true" : "false";
 
-    private static string UnixSeconds(DateTimeOffset at)
+    internal static string UnixSeconds(DateTimeOffset at)
     {
         var ticks = (at - DateTimeOffset.UnixEpoch).Ticks;
         var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest);
         return rest == 0 ? seconds.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{seconds}.{rest * 100:D9}");
     }
 
-    private static string DescribeSocketError(SocketException e) => e.SocketErrorCode switch
+    internal static string DescribeSocketError(SocketException e) => e.SocketErrorCode switch
     {
         SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported => "the socket file does not exist",
         SocketError.ConnectionRefused => "nothing is listening (is dockerd running?)",
@@ -458,7 +443,7 @@ public sealed partial class DockerEngineClient : IContainerEngine, IDisposable
         throw new DockerApiException(response.StatusCode, ExtractMessage(body), request);
     }
 
-    private static string ExtractMessage(string body)
+    internal static string ExtractMessage(string body)
     {
         try
         {
@@ -484,7 +469,7 @@ public sealed partial class DockerEngineClient : IContainerEngine, IDisposable
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex HexId();
 
-    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    internal sealed class Both(IDisposable first, IDisposable second) : IDisposable
     {
         public void Dispose()
         {

@@ -18,10 +18,7 @@ public static class MultiplexedStreamDecoder
     public static async Task<ContainerOutput> ReadAsync(Stream stream, int maxBytes, bool drain, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
-        var stdout = new MemoryStream();
-        var stderr = new MemoryStream();
-        var kept = 0L;
-        var truncated = false;
+        var output = new CappedOutput(maxBytes);
         var header = new byte[8];
         var buffer = new byte[16 * 1024];
 
@@ -32,7 +29,7 @@ public static class MultiplexedStreamDecoder
             if (headerBytes < header.Length) throw new InvalidDataException($"stream ended inside a frame header ({headerBytes} of 8 bytes)");
             if (header[0] > 2 || header[1] != 0 || header[2] != 0 || header[3] != 0)
                 throw new InvalidDataException($"not a multiplexed stream (frame header starts with 0x{header[0]:x2}); was the container created with a TTY?");
-            var target = header[0] == 2 ? stderr : header[0] == 1 ? stdout : null;
+            var stdin = header[0] == 0;
             var remaining = (long)BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4));
 
             while (remaining > 0)
@@ -40,20 +37,38 @@ public static class MultiplexedStreamDecoder
                 var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken);
                 if (read == 0) throw new InvalidDataException($"stream ended inside a frame ({remaining} bytes missing)");
                 remaining -= read;
-                if (target is null) continue;
-                var keep = (int)Math.Min(read, maxBytes - kept);
-                if (keep > 0)
-                {
-                    target.Write(buffer, 0, keep);
-                    kept += keep;
-                }
-                if (keep < read)
-                {
-                    truncated = true;
-                    if (!drain) return new ContainerOutput(stdout.ToArray(), stderr.ToArray(), Truncated: true);
-                }
+                if (stdin) continue;
+                if (!output.Add(stderr: header[0] == 2, buffer.AsSpan(0, read)) && !drain) return output.ToOutput();
             }
         }
-        return new ContainerOutput(stdout.ToArray(), stderr.ToArray(), truncated);
+        return output.ToOutput();
     }
+}
+
+/// <summary>
+/// Stdout and stderr kept up to a cap on both together, the rest dropped and the result marked truncated. Shared by
+/// <see cref="MultiplexedStreamDecoder"/> and <see cref="DockerDotNetEngine"/> (whose library decodes the frames itself).
+/// </summary>
+internal sealed class CappedOutput(int maxBytes)
+{
+    private readonly MemoryStream _stdout = new();
+    private readonly MemoryStream _stderr = new();
+    private long _kept;
+    private bool _truncated;
+
+    /// <summary>Keeps what fits under the cap; false when some of <paramref name="bytes"/> was dropped.</summary>
+    public bool Add(bool stderr, ReadOnlySpan<byte> bytes)
+    {
+        var keep = (int)Math.Min(bytes.Length, maxBytes - _kept);
+        if (keep > 0)
+        {
+            (stderr ? _stderr : _stdout).Write(bytes[..keep]);
+            _kept += keep;
+        }
+        if (keep == bytes.Length) return true;
+        _truncated = true;
+        return false;
+    }
+
+    public ContainerOutput ToOutput() => new(_stdout.ToArray(), _stderr.ToArray(), _truncated);
 }

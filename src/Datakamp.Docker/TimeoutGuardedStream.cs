@@ -9,6 +9,9 @@ internal sealed class TimeoutGuardedStream(Stream inner, CancellationTokenSource
 {
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        // TarReader asks for zero bytes at times; Docker.DotNet's chunked response stream throws EndOfStreamException
+        // for such a read, so it is answered here without touching the inner stream.
+        if (buffer.IsEmpty) return 0;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(call.Token, cancellationToken);
         try
         {
@@ -25,6 +28,7 @@ internal sealed class TimeoutGuardedStream(Stream inner, CancellationTokenSource
 
     public override int Read(byte[] buffer, int offset, int count)
     {
+        if (count == 0) return 0;   // as in ReadAsync
         try
         {
             return inner.Read(buffer, offset, count);   // the call's timeout disposes the response, which ends a blocked read

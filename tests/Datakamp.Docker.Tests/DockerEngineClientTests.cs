@@ -44,6 +44,16 @@ public sealed class DockerEngineClientTests(DockerFixture docker)
     }
 
     [Fact]
+    public async Task The_docker_dotnet_engine_also_reports_a_missing_socket_as_unavailable_with_the_path()
+    {
+        using var engine = new DockerDotNetEngine(new DockerEngineOptions { SocketPath = "/run/no-such-engine.sock" });
+
+        var error = await Assert.ThrowsAsync<DockerEngineUnavailableException>(() => engine.PingAsync(Ct));
+
+        Assert.StartsWith("Docker engine not answering on /run/no-such-engine.sock: ", error.Message);
+    }
+
+    [Fact]
     public async Task A_socket_nobody_listens_on_is_reported_as_unavailable()
     {
         var path = Path.Combine(Path.GetTempPath(), $"dead-{Guid.NewGuid():N}.sock");

@@ -4,15 +4,16 @@ namespace Datakamp.Docker.Tests;
 
 /// <summary>Events, list by label, stats and the cgroup reader against the real engine.</summary>
 [Trait("Category", "Docker")]
-public sealed class LiveEventsListStatsTests(DockerFixture docker)
+public sealed class LiveEventsListStatsTests(DockerFixture docker, DockerDotNetFixture library)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task The_event_stream_shows_the_start_of_a_container_we_started()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task The_event_stream_shows_the_start_of_a_container_we_started(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         var id = await live.CreateAsync(["sleep", "30"]);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(15));
@@ -26,14 +27,14 @@ public sealed class LiveEventsListStatsTests(DockerFixture docker)
         var seen = new List<EngineEvent>();
         var watching = Task.Run(async () =>
         {
-            await foreach (var e in docker.Engine.StreamEventsAsync(filter, deadline.Token))
+            await foreach (var e in engine.StreamEventsAsync(filter, deadline.Token))
             {
                 seen.Add(e);
                 if (e.Action == "start") return e;
             }
             return null;
         }, Ct);
-        await docker.Engine.StartContainerAsync(id, Ct);
+        await engine.StartContainerAsync(id, Ct);
         var start = await watching;
 
         Assert.NotNull(start);
@@ -44,18 +45,19 @@ public sealed class LiveEventsListStatsTests(DockerFixture docker)
         Assert.InRange(start.At, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
     }
 
-    [Fact]
-    public async Task List_by_label_finds_exactly_our_containers_running_or_not()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task List_by_label_finds_exactly_our_containers_running_or_not(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
-        await using var other = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
+        await using var other = new LiveContainers(engine);
         var created = await live.CreateAsync(["sleep", "30"]);
         var running = await live.StartAsync(["sleep", "30"]);
         await other.CreateAsync(["sleep", "30"]);
 
-        var ours = await docker.Engine.ListContainersAsync([$"{LiveContainers.TestLabel}={LiveContainers.TestLabelValue}", $"{LiveContainers.RunLabel}={live.RunId}"], Ct);
-        var none = await docker.Engine.ListContainersAsync([$"{LiveContainers.RunLabel}=no-such-run"], Ct);
+        var ours = await engine.ListContainersAsync([$"{LiveContainers.TestLabel}={LiveContainers.TestLabelValue}", $"{LiveContainers.RunLabel}={live.RunId}"], Ct);
+        var none = await engine.ListContainersAsync([$"{LiveContainers.RunLabel}=no-such-run"], Ct);
 
         Assert.Equal(new[] { created, running }.Order(), ours.Select(c => c.Id).Order());
         Assert.Equal("created", ours.Single(c => c.Id == created).State);
@@ -63,17 +65,18 @@ public sealed class LiveEventsListStatsTests(DockerFixture docker)
         Assert.Empty(none);
     }
 
-    [Fact]
-    public async Task Stats_and_the_cgroup_reader_give_plausible_numbers_for_a_running_container()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Stats_and_the_cgroup_reader_give_plausible_numbers_for_a_running_container(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         const long limit = 64L * 1024 * 1024;
         var id = await live.StartAsync(["sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 30"],
             hostConfig: new HostConfig { NetworkMode = "none", Init = true, Memory = limit, MemorySwap = limit, PidsLimit = 32 });
         await Task.Delay(300, Ct);
 
-        var stats = await docker.Engine.GetResourceUsageAsync(id, Ct);
+        var stats = await engine.GetResourceUsageAsync(id, Ct);
         var cgroup = new CgroupV1UsageReader().Read(id);
 
         foreach (var usage in new[] { stats, cgroup })
@@ -87,8 +90,8 @@ public sealed class LiveEventsListStatsTests(DockerFixture docker)
         }
         Assert.Equal(32, cgroup!.PidsLimit);
 
-        await docker.Engine.KillContainerAsync(id, "SIGKILL", Ct);
-        await docker.Engine.WaitContainerAsync(id, WaitCondition.NotRunning, TimeSpan.FromSeconds(10), Ct);
+        await engine.KillContainerAsync(id, "SIGKILL", Ct);
+        await engine.WaitContainerAsync(id, WaitCondition.NotRunning, TimeSpan.FromSeconds(10), Ct);
         Assert.Null(new CgroupV1UsageReader().Read(id));                            // no cgroup once stopped
     }
 }

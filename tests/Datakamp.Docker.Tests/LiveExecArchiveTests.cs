@@ -6,19 +6,20 @@ namespace Datakamp.Docker.Tests;
 
 /// <summary>Exec (network checks inside a sandbox, exit codes, caps, timeouts) and the archive API against the real engine.</summary>
 [Trait("Category", "Docker")]
-public sealed class LiveExecArchiveTests(DockerFixture docker)
+public sealed class LiveExecArchiveTests(DockerFixture docker, DockerDotNetFixture library)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Under_network_mode_none_exec_sees_only_loopback_and_no_routes()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Under_network_mode_none_exec_sees_only_loopback_and_no_routes(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sleep", "30"]);
 
-        var interfaces = await docker.Engine.ExecAsync(id, new ExecSpec { Cmd = ["ls", "/sys/class/net"] }, Ct);
-        var routes = await docker.Engine.ExecAsync(id, new ExecSpec { Cmd = ["cat", "/proc/net/route"] }, Ct);
+        var interfaces = await engine.ExecAsync(id, new ExecSpec { Cmd = ["ls", "/sys/class/net"] }, Ct);
+        var routes = await engine.ExecAsync(id, new ExecSpec { Cmd = ["cat", "/proc/net/route"] }, Ct);
 
         Assert.Equal(0, interfaces.ExitCode);
         Assert.Equal(["lo"], interfaces.Output.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -27,23 +28,24 @@ public sealed class LiveExecArchiveTests(DockerFixture docker)
         Assert.StartsWith("Iface", Assert.Single(routeLines));   // the header only
     }
 
-    [Fact]
-    public async Task Exec_returns_exit_code_and_both_streams_caps_output_and_times_out_typed()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Exec_returns_exit_code_and_both_streams_caps_output_and_times_out_typed(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sleep", "30"]);
 
-        var result = await docker.Engine.ExecAsync(id, new ExecSpec
+        var result = await engine.ExecAsync(id, new ExecSpec
         {
             Cmd = ["sh", "-c", "echo \"$GREETING from $(pwd) as $(id -u)\"; echo oops >&2; exit 3"],
             Env = ["GREETING=hello"],
             WorkingDir = "/tmp",
             User = "65534",
         }, Ct);
-        var big = await docker.Engine.ExecAsync(id, new ExecSpec { Cmd = ["head", "-c", "300000", "/dev/zero"], MaxOutputBytes = 1000 }, Ct);
+        var big = await engine.ExecAsync(id, new ExecSpec { Cmd = ["head", "-c", "300000", "/dev/zero"], MaxOutputBytes = 1000 }, Ct);
         var timeout = await Assert.ThrowsAsync<DockerTimeoutException>(() =>
-            docker.Engine.ExecAsync(id, new ExecSpec { Cmd = ["sleep", "5"], Timeout = TimeSpan.FromMilliseconds(500) }, Ct));
+            engine.ExecAsync(id, new ExecSpec { Cmd = ["sleep", "5"], Timeout = TimeSpan.FromMilliseconds(500) }, Ct));
 
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("hello from /tmp as 65534\n", result.Output.StdoutText);
@@ -54,32 +56,34 @@ public sealed class LiveExecArchiveTests(DockerFixture docker)
         Assert.Contains("/exec", timeout.Request);
     }
 
-    [Fact]
-    public async Task Exec_in_a_stopped_container_is_a_conflict()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Exec_in_a_stopped_container_is_a_conflict(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         var id = await live.CreateAsync(["sleep", "30"]);
 
-        var error = await Assert.ThrowsAsync<DockerApiException>(() => docker.Engine.ExecAsync(id, new ExecSpec { Cmd = ["true"] }, Ct));
+        var error = await Assert.ThrowsAsync<DockerApiException>(() => engine.ExecAsync(id, new ExecSpec { Cmd = ["true"] }, Ct));
 
         Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
     }
 
-    [Fact]
-    public async Task Archive_of_a_folder_is_a_tar_of_its_entries_in_which_symlinks_stay_symlinks()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Archive_of_a_folder_is_a_tar_of_its_entries_in_which_symlinks_stay_symlinks(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sleep", "30"]);
-        var setup = await docker.Engine.ExecAsync(id, new ExecSpec
+        var setup = await engine.ExecAsync(id, new ExecSpec
         {
             Cmd = ["sh", "-c", "mkdir -p /tmp/outbox/sub && echo hi > /tmp/outbox/a.txt && echo x > /tmp/outbox/sub/b.txt"
                 + " && ln -s /etc/passwd /tmp/outbox/link && ln -s /etc /tmp/outbox/dirlink"],
         }, Ct);
         Assert.Equal(0, setup.ExitCode);
 
-        await using var archive = await docker.Engine.GetArchiveAsync(id, "/tmp/outbox", TimeSpan.FromSeconds(20), Ct);
+        await using var archive = await engine.GetArchiveAsync(id, "/tmp/outbox", TimeSpan.FromSeconds(20), Ct);
         var entries = new Dictionary<string, (TarEntryType Type, string LinkName, string? Content)>();
         using (var reader = new TarReader(archive.Tar))
         {
@@ -105,14 +109,15 @@ public sealed class LiveExecArchiveTests(DockerFixture docker)
         Assert.Equal("x\n", entries["outbox/sub/b.txt"].Content);
     }
 
-    [Fact]
-    public async Task Archive_of_a_missing_path_is_a_not_found_error()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Archive_of_a_missing_path_is_a_not_found_error(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         var id = await live.CreateAsync(["sleep", "30"]);
 
-        var error = await Assert.ThrowsAsync<DockerApiException>(() => docker.Engine.GetArchiveAsync(id, "/no/such/path", TimeSpan.FromSeconds(10), Ct));
+        var error = await Assert.ThrowsAsync<DockerApiException>(() => engine.GetArchiveAsync(id, "/no/such/path", TimeSpan.FromSeconds(10), Ct));
 
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
     }

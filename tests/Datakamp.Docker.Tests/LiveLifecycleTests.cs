@@ -5,18 +5,19 @@ namespace Datakamp.Docker.Tests;
 
 /// <summary>Create, hardening echo, lifecycle idempotency, wait and logs against the real engine.</summary>
 [Trait("Category", "Docker")]
-public sealed class LiveLifecycleTests(DockerFixture docker)
+public sealed class LiveLifecycleTests(DockerFixture docker, DockerDotNetFixture library)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private const long SixtyFourMiB = 64L * 1024 * 1024;
 
-    [Fact]
-    public async Task A_hardened_container_is_created_as_asked_and_inspect_echoes_every_flag()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task A_hardened_container_is_created_as_asked_and_inspect_echoes_every_flag(EngineKind kind)
     {
-        docker.Require();
+        var engine = docker.Pick(library, kind);
         var data = TestEnvironment.CreateScratchDirectory("docker-data");
         await File.WriteAllTextAsync(Path.Combine(data, "d.csv"), "a,b\n1,2\n", Ct);
-        await using var live = new LiveContainers(docker.Engine);
+        await using var live = new LiveContainers(engine);
         try
         {
             var hostConfig = new HostConfig
@@ -45,7 +46,7 @@ public sealed class LiveLifecycleTests(DockerFixture docker)
                 Labels = new Dictionary<string, string> { ["datakamp.team"] = "team-a" },
             }, hostConfig);
 
-            var inspect = await docker.Engine.InspectContainerAsync(id, Ct);
+            var inspect = await engine.InspectContainerAsync(id, Ct);
 
             Assert.NotNull(inspect);
             Assert.Equal("running", inspect.State.Status);
@@ -77,14 +78,14 @@ public sealed class LiveLifecycleTests(DockerFixture docker)
             Assert.False(Assert.Single(inspect.Mounts!).RW);
 
             // And the kernel agrees: no capabilities, no new privileges, read-only root, writable tmpfs, read-only data.
-            var status = await ExecAsync(id, "cat /proc/self/status");
+            var status = await ExecAsync(engine, id, "cat /proc/self/status");
             Assert.Contains("NoNewPrivs:\t1", status);
             Assert.Contains("CapEff:\t0000000000000000", status);
             Assert.Contains("Uid:\t65534", status);
-            Assert.NotEqual(0, (await docker.Engine.ExecAsync(id, new ExecSpec { Cmd = ["touch", "/rootfs-write"] }, Ct)).ExitCode);
-            Assert.NotEqual(0, (await docker.Engine.ExecAsync(id, new ExecSpec { Cmd = ["touch", "/data/x"] }, Ct)).ExitCode);
-            Assert.Equal("a,b\n1,2\n", await ExecAsync(id, "cat /data/d.csv"));
-            Assert.Equal("ok\n", await ExecAsync(id, "echo ok > /tmp/t && cat /tmp/t"));
+            Assert.NotEqual(0, (await engine.ExecAsync(id, new ExecSpec { Cmd = ["touch", "/rootfs-write"] }, Ct)).ExitCode);
+            Assert.NotEqual(0, (await engine.ExecAsync(id, new ExecSpec { Cmd = ["touch", "/data/x"] }, Ct)).ExitCode);
+            Assert.Equal("a,b\n1,2\n", await ExecAsync(engine, id, "cat /data/d.csv"));
+            Assert.Equal("ok\n", await ExecAsync(engine, id, "echo ok > /tmp/t && cat /tmp/t"));
         }
         finally
         {
@@ -92,75 +93,79 @@ public sealed class LiveLifecycleTests(DockerFixture docker)
         }
     }
 
-    private async Task<string> ExecAsync(string id, string script)
+    private static async Task<string> ExecAsync(IContainerEngine engine, string id, string script)
     {
-        var result = await docker.Engine.ExecAsync(id, new ExecSpec { Cmd = ["sh", "-c", script] }, Ct);
+        var result = await engine.ExecAsync(id, new ExecSpec { Cmd = ["sh", "-c", script] }, Ct);
         Assert.True(result.ExitCode == 0, $"'{script}' exited {result.ExitCode}: {result.Output.StderrText}");
         return result.Output.StdoutText;
     }
 
-    [Fact]
-    public async Task Start_stop_and_remove_are_idempotent()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Start_stop_and_remove_are_idempotent(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         var id = await live.CreateAsync(["sleep", "30"]);
 
-        await docker.Engine.StartContainerAsync(id, Ct);
-        await docker.Engine.StartContainerAsync(id, Ct);                        // 304: already started
-        Assert.True((await docker.Engine.InspectContainerAsync(id, Ct))!.State.Running);
+        await engine.StartContainerAsync(id, Ct);
+        await engine.StartContainerAsync(id, Ct);                        // 304: already started
+        Assert.True((await engine.InspectContainerAsync(id, Ct))!.State.Running);
 
-        await docker.Engine.StopContainerAsync(id, TimeSpan.FromSeconds(5), Ct);
-        await docker.Engine.StopContainerAsync(id, TimeSpan.FromSeconds(5), Ct);   // 304: already stopped
-        var stopped = (await docker.Engine.InspectContainerAsync(id, Ct))!.State;
+        await engine.StopContainerAsync(id, TimeSpan.FromSeconds(5), Ct);
+        await engine.StopContainerAsync(id, TimeSpan.FromSeconds(5), Ct);   // 304: already stopped
+        var stopped = (await engine.InspectContainerAsync(id, Ct))!.State;
         Assert.Equal("exited", stopped.Status);
         Assert.True(stopped.FinishedAt >= stopped.StartedAt);
 
-        await docker.Engine.RemoveContainerAsync(id, force: false, removeVolumes: true, Ct);
-        await docker.Engine.RemoveContainerAsync(id, force: false, removeVolumes: true, Ct);   // 404: already gone
-        Assert.Null(await docker.Engine.InspectContainerAsync(id, Ct));
+        await engine.RemoveContainerAsync(id, force: false, removeVolumes: true, Ct);
+        await engine.RemoveContainerAsync(id, force: false, removeVolumes: true, Ct);   // 404: already gone
+        Assert.Null(await engine.InspectContainerAsync(id, Ct));
     }
 
-    [Fact]
-    public async Task Concurrent_force_removes_all_succeed_whichever_wins()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Concurrent_force_removes_all_succeed_whichever_wins(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sleep", "30"]);
 
         // The losers see 409 "removal already in progress" or 404: both are success.
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => docker.Engine.RemoveContainerAsync(id, force: true, removeVolumes: true, Ct)));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => engine.RemoveContainerAsync(id, force: true, removeVolumes: true, Ct)));
 
-        Assert.Null(await docker.Engine.InspectContainerAsync(id, Ct));
+        Assert.Null(await engine.InspectContainerAsync(id, Ct));
     }
 
-    [Fact]
-    public async Task Kill_ends_a_running_container_wait_reports_the_signal_exit_and_a_second_kill_is_a_conflict()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Kill_ends_a_running_container_wait_reports_the_signal_exit_and_a_second_kill_is_a_conflict(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sleep", "30"]);
 
-        await docker.Engine.KillContainerAsync(id, "SIGKILL", Ct);
-        var result = await docker.Engine.WaitContainerAsync(id, WaitCondition.NotRunning, TimeSpan.FromSeconds(10), Ct);
-        var again = await Assert.ThrowsAsync<DockerApiException>(() => docker.Engine.KillContainerAsync(id, "SIGKILL", Ct));
+        await engine.KillContainerAsync(id, "SIGKILL", Ct);
+        var result = await engine.WaitContainerAsync(id, WaitCondition.NotRunning, TimeSpan.FromSeconds(10), Ct);
+        var again = await Assert.ThrowsAsync<DockerApiException>(() => engine.KillContainerAsync(id, "SIGKILL", Ct));
 
         Assert.Equal(137, result.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("is not running", again.EngineMessage);
     }
 
-    [Fact]
-    public async Task Wait_returns_the_exit_code_and_logs_keep_stdout_and_stderr_apart()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Wait_returns_the_exit_code_and_logs_keep_stdout_and_stderr_apart(EngineKind kind)
     {
-        docker.Require();
-        await using var live = new LiveContainers(docker.Engine);
+        var engine = docker.Pick(library, kind);
+        await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sh", "-c", "echo out1; echo err1 >&2; echo out2; exit 7"]);
 
-        var result = await docker.Engine.WaitContainerAsync(id, WaitCondition.NotRunning, TimeSpan.FromSeconds(20), Ct);
-        var logs = await docker.Engine.GetContainerLogsAsync(id, new LogsOptions(), Ct);
-        var capped = await docker.Engine.GetContainerLogsAsync(id, new LogsOptions { Stderr = false, MaxBytes = 6 }, Ct);
-        var inspect = await docker.Engine.InspectContainerAsync(id, Ct);
+        var result = await engine.WaitContainerAsync(id, WaitCondition.NotRunning, TimeSpan.FromSeconds(20), Ct);
+        var logs = await engine.GetContainerLogsAsync(id, new LogsOptions(), Ct);
+        var capped = await engine.GetContainerLogsAsync(id, new LogsOptions { Stderr = false, MaxBytes = 6 }, Ct);
+        var inspect = await engine.InspectContainerAsync(id, Ct);
 
         Assert.Equal(7, result.StatusCode);
         Assert.Equal(7, inspect!.State.ExitCode);
@@ -172,15 +177,16 @@ public sealed class LiveLifecycleTests(DockerFixture docker)
         Assert.True(capped.Truncated);
     }
 
-    [Fact]
-    public async Task Image_inspect_finds_the_local_base_image_and_not_a_missing_one_and_create_never_pulls()
+    [Theory]
+    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
+    public async Task Image_inspect_finds_the_local_base_image_and_not_a_missing_one_and_create_never_pulls(EngineKind kind)
     {
-        docker.Require();
+        var engine = docker.Pick(library, kind);
 
-        var image = await docker.Engine.InspectImageAsync(LiveContainers.Image, Ct);
-        var missing = await docker.Engine.InspectImageAsync("datakamp/no-such-image:never", Ct);
+        var image = await engine.InspectImageAsync(LiveContainers.Image, Ct);
+        var missing = await engine.InspectImageAsync("datakamp/no-such-image:never", Ct);
         var create = await Assert.ThrowsAsync<DockerApiException>(() =>
-            docker.Engine.CreateContainerAsync(new ContainerSpec { Image = "datakamp/no-such-image:never" }, Ct));
+            engine.CreateContainerAsync(new ContainerSpec { Image = "datakamp/no-such-image:never" }, Ct));
 
         Assert.NotNull(image);
         Assert.StartsWith("sha256:", image.Id);
