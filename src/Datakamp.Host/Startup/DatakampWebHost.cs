@@ -38,7 +38,7 @@ public static class DatakampWebHost
 
         services.AddSingleton<Database>();
         services.AddSingleton<AuditTrail>();
-        services.AddSingleton<IContainerEngine>(provider => new DockerEngineClient(provider.GetRequiredService<IOptions<DockerEngineOptions>>().Value));
+        services.AddSingleton<IContainerEngine>(provider => new DockerDotNetEngine(provider.GetRequiredService<IOptions<DockerEngineOptions>>().Value));
 
         // Hosted services start in this order and stop in reverse: the engine check is cheap and
         // comes first; the database must be up before anything uses it and goes down last.

@@ -25,7 +25,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
     public const string Image = "datakamp/python:bookworm";
     private static int _counter;
 
-    private SandboxHarness(NpgsqlDataSource db, ScratchStateDirectory state, DockerEngineClient engine, Event dk, Team a, Team b, string dataFile)
+    private SandboxHarness(NpgsqlDataSource db, ScratchStateDirectory state, DockerDotNetEngine engine, Event dk, Team a, Team b, string dataFile)
     {
         Db = db;
         State = state;
@@ -46,7 +46,8 @@ internal sealed class SandboxHarness : IAsyncDisposable
     public NpgsqlDataSource Db { get; }
     public Database Database { get; }
     public ScratchStateDirectory State { get; }
-    public DockerEngineClient Engine { get; }
+    /// <summary>The engine client the host uses (Docker.DotNet).</summary>
+    public DockerDotNetEngine Engine { get; }
     public Event Event { get; }
     public Team TeamA { get; }
     public Team TeamB { get; }
@@ -94,7 +95,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
         var datasets = new DatasetRepository(db);
         var persons = await datasets.RegisterAsync(new Dataset(0, dk.Id, "persons", "", dataFile, new string('a', 64), 30, personsCsv[..personsCsv.IndexOf('\n')].Split(','), "person_id", "cbs-persons"), CancellationToken.None);
         await datasets.GrantAsync(new DatasetGrant(persons.Id, a.Id, "test", "staff:test", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), CancellationToken.None);
-        var harness = new SandboxHarness(db, state, new DockerEngineClient(new DockerEngineOptions()), dk, a, b, dataFile);
+        var harness = new SandboxHarness(db, state, new DockerDotNetEngine(new DockerEngineOptions()), dk, a, b, dataFile);
         if (image == Image) return harness;
         try
         {

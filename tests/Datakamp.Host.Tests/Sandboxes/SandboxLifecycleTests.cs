@@ -190,7 +190,7 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
     public async Task An_engine_that_is_down_is_a_clear_message_not_a_hang_or_a_crash()
     {
         await using var harness = await SandboxHarness.StartAsync(postgres, docker);
-        using var deadEngine = new DockerEngineClient(new DockerEngineOptions { SocketPath = "/run/datakamp-test-no-engine.sock" });
+        using var deadEngine = new DockerDotNetEngine(new DockerEngineOptions { SocketPath = "/run/datakamp-test-no-engine.sock" });
         var manager = harness.ManagerOn(deadEngine);
 
         var error = await Assert.ThrowsAsync<SandboxException>(() => manager.StartAsync(harness.TeamA.Id, "staff:test", Ct));
