@@ -35,7 +35,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _db;
     private readonly TimingEngine _engine;
-    private readonly DockerEngineClient _realEngine;
+    private readonly DockerDotNetEngine _realEngine;
     private readonly IdeConnections _connections = new();
     private readonly IdeSessionRegistry _registry = new();
     private readonly SandboxPlanner _planner;
@@ -45,7 +45,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
     private readonly string _method;
     private int _batch;
 
-    private DatakampSandboxes(NpgsqlDataSource db, DockerEngineClient engine, KeyValuePair<string, string> benchmarkLabel, int inspectCacheMs, string stateDirectory, SandboxOptions options, WebApplication proxy)
+    private DatakampSandboxes(NpgsqlDataSource db, DockerDotNetEngine engine, KeyValuePair<string, string> benchmarkLabel, int inspectCacheMs, string stateDirectory, SandboxOptions options, WebApplication proxy)
     {
         _db = db;
         _realEngine = engine;
@@ -59,7 +59,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         _proxy = proxy;
     }
 
-    public static async Task<DatakampSandboxes> StartAsync(PostgresFixture postgres, DockerEngineClient engine, KeyValuePair<string, string> benchmarkLabel, int inspectCacheMs, string stateDirectory, SandboxOptions options)
+    public static async Task<DatakampSandboxes> StartAsync(PostgresFixture postgres, DockerDotNetEngine engine, KeyValuePair<string, string> benchmarkLabel, int inspectCacheMs, string stateDirectory, SandboxOptions options)
     {
         var db = await postgres.CreateMigratedDatabaseAsync("sandbox-bench");
         var self = (DatakampSandboxes?)null;

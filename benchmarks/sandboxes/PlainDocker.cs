@@ -12,7 +12,7 @@ namespace Datakamp.Benchmarks.Sandboxes;
 /// concurrent processes; ready = <c>curl --unix-socket .../nb.sock /api/kernelspecs</c> answers 200,
 /// polled every 50 ms.
 /// </summary>
-internal sealed class PlainDocker(DockerEngineClient engine, string scratchDirectory, string runLabel, SandboxOptions options)
+internal sealed class PlainDocker(DockerDotNetEngine engine, string scratchDirectory, string runLabel, SandboxOptions options)
 {
     public const string Label = "datakamp.benchmark";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);

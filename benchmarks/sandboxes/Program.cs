@@ -36,7 +36,7 @@ Clock.CountExceptions();
 void Progress(string line) => Console.Error.WriteLine($"[{Clock.Now / 1000,7:0.0} s] {line}");
 
 var options = settings.Sandbox;
-using var engine = new DockerEngineClient(new DockerEngineOptions());
+using var engine = new DockerDotNetEngine(new DockerEngineOptions());
 string? problem = null;
 try { await engine.PingAsync(CancellationToken.None); }
 catch (Exception e) when (e is DockerEngineUnavailableException or DockerApiException or DockerTimeoutException) { problem = $"the Docker engine does not answer ({e.Message}); run 'bash scripts/setup'"; }

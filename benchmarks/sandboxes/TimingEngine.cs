@@ -69,7 +69,7 @@ internal sealed class TimingEngine(IContainerEngine inner, KeyValuePair<string, 
     public Task StopContainerAsync(string container, TimeSpan gracePeriod, CancellationToken cancellationToken) => inner.StopContainerAsync(container, gracePeriod, cancellationToken);
     public Task KillContainerAsync(string container, string signal, CancellationToken cancellationToken) => inner.KillContainerAsync(container, signal, cancellationToken);
     public Task RemoveContainerAsync(string container, bool force, bool removeVolumes, CancellationToken cancellationToken) => inner.RemoveContainerAsync(container, force, removeVolumes, cancellationToken);
-    public Task<ContainerWaitResult> WaitContainerAsync(string container, WaitCondition condition, TimeSpan timeout, CancellationToken cancellationToken) => inner.WaitContainerAsync(container, condition, timeout, cancellationToken);
+    public Task<ContainerWaitResult> WaitContainerAsync(string container, TimeSpan timeout, CancellationToken cancellationToken) => inner.WaitContainerAsync(container, timeout, cancellationToken);
     public Task<ContainerOutput> GetContainerLogsAsync(string container, LogsOptions options, CancellationToken cancellationToken) => inner.GetContainerLogsAsync(container, options, cancellationToken);
     public Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IReadOnlyCollection<string> labels, CancellationToken cancellationToken) => inner.ListContainersAsync(labels, cancellationToken);
     public Task<ExecResult> ExecAsync(string container, ExecSpec spec, CancellationToken cancellationToken) => inner.ExecAsync(container, spec, cancellationToken);

@@ -13,10 +13,10 @@ using MultiplexedStream = Docker.DotNet.MultiplexedStream;
 namespace Datakamp.Docker;
 
 /// <summary>
-/// <see cref="IContainerEngine"/> on the Docker.DotNet library, with the same contract as <see cref="DockerEngineClient"/>:
-/// the same references refused, the same three exceptions, the same caps and timeouts. Our models stay at the seam;
+/// <see cref="IContainerEngine"/> on the Docker.DotNet library: references checked before anything is sent, the three
+/// exceptions of the interface, output caps and a timeout on every call. Our models stay at the seam;
 /// <see cref="DockerDotNetMapping"/> translates them. The library's own default timeout is switched off: every call
-/// runs under ours, as in <see cref="DockerEngineClient"/>.
+/// runs under ours.
 /// </summary>
 public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
 {
@@ -25,9 +25,6 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
     private readonly string _socketPath;
     private readonly TimeSpan _requestTimeout;
 
-    // The library's wait sends no condition (so only not-running); next-exit and removed still go through our client.
-    private readonly DockerEngineClient _conditionalWait;
-
     public DockerDotNetEngine(DockerEngineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -35,7 +32,6 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
         _requestTimeout = options.RequestTimeout;
         _configuration = new DockerClientConfiguration(new Uri($"unix://{options.SocketPath}"), defaultTimeout: Timeout.InfiniteTimeSpan);
         _client = _configuration.CreateClient(Version.Parse(options.ApiVersion));
-        _conditionalWait = new DockerEngineClient(options);
     }
 
     public Task PingAsync(CancellationToken cancellationToken) =>
@@ -51,7 +47,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
 
     public Task<ImageInspect?> InspectImageAsync(string image, CancellationToken cancellationToken)
     {
-        var name = DockerEngineClient.ImageReference(image);
+        var name = EngineReferences.Image(image);
         return RunAsync<ImageInspect?>($"GET /images/{name}/json", _requestTimeout, false, async token =>
         {
             try
@@ -69,9 +65,9 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentException.ThrowIfNullOrWhiteSpace(spec.Image);
-        if (spec.Name is not null) DockerEngineClient.ContainerReference(spec.Name);
+        if (spec.Name is not null) EngineReferences.Container(spec.Name);
         var parameters = ToLibrary(spec);
-        return RunAsync("POST /containers/create", _requestTimeout, false, async token =>
+        return RunAsync($"POST /containers/create{(spec.Name is null ? "" : $"?name={spec.Name}")}", _requestTimeout, false, async token =>
         {
             var created = await _client.Containers.CreateContainerAsync(parameters, token);
             return new ContainerCreateResponse(created.ID, created.Warnings?.ToList());
@@ -80,7 +76,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
 
     public Task StartContainerAsync(string container, CancellationToken cancellationToken)
     {
-        var id = DockerEngineClient.ContainerReference(container);
+        var id = EngineReferences.Container(container);
         // The library answers false for 304 (already started): success for us too.
         return RunAsync($"POST /containers/{id}/start", _requestTimeout, false,
             token => _client.Containers.StartContainerAsync(id, new Lib.ContainerStartParameters(), token), cancellationToken);
@@ -88,7 +84,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
 
     public Task<ContainerInspect?> InspectContainerAsync(string container, CancellationToken cancellationToken)
     {
-        var id = DockerEngineClient.ContainerReference(container);
+        var id = EngineReferences.Container(container);
         return RunAsync<ContainerInspect?>($"GET /containers/{id}/json", _requestTimeout, false, async token =>
         {
             try
@@ -105,7 +101,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
     public Task StopContainerAsync(string container, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(gracePeriod, TimeSpan.Zero);
-        var id = DockerEngineClient.ContainerReference(container);
+        var id = EngineReferences.Container(container);
         var seconds = (uint)Math.Ceiling(gracePeriod.TotalSeconds);
         var parameters = new Lib.ContainerStopParameters { WaitBeforeKillSeconds = seconds };
         // The engine answers once the container has stopped (grace period, then SIGKILL); false means 304, already stopped.
@@ -115,8 +111,8 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
 
     public Task KillContainerAsync(string container, string signal, CancellationToken cancellationToken)
     {
-        var id = DockerEngineClient.ContainerReference(container);
-        var parameters = new Lib.ContainerKillParameters { Signal = DockerEngineClient.Signal(signal) };
+        var id = EngineReferences.Container(container);
+        var parameters = new Lib.ContainerKillParameters { Signal = EngineReferences.Signal(signal) };
         return RunAsync($"POST /containers/{id}/kill?signal={signal}", _requestTimeout, false, async token =>
         {
             await _client.Containers.KillContainerAsync(id, parameters, token);
@@ -126,7 +122,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
 
     public Task RemoveContainerAsync(string container, bool force, bool removeVolumes, CancellationToken cancellationToken)
     {
-        var id = DockerEngineClient.ContainerReference(container);
+        var id = EngineReferences.Container(container);
         var parameters = new Lib.ContainerRemoveParameters { Force = force, RemoveVolumes = removeVolumes };
         return RunAsync($"DELETE /containers/{id}", _requestTimeout, false, async token =>
         {
@@ -139,7 +135,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
                 // already gone
             }
             catch (LibraryApiException e) when (e.StatusCode == HttpStatusCode.Conflict
-                && DockerEngineClient.ExtractMessage(e.ResponseBody).Contains("already in progress", StringComparison.OrdinalIgnoreCase))
+                && EngineCalls.ExtractMessage(e.ResponseBody).Contains("already in progress", StringComparison.OrdinalIgnoreCase))
             {
                 // being removed by someone else
             }
@@ -147,11 +143,9 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
         }, cancellationToken);
     }
 
-    public Task<ContainerWaitResult> WaitContainerAsync(string container, WaitCondition condition, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<ContainerWaitResult> WaitContainerAsync(string container, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var id = DockerEngineClient.ContainerReference(container);
-        if (condition != WaitCondition.NotRunning)
-            return _conditionalWait.WaitContainerAsync(id, condition, timeout, cancellationToken);
+        var id = EngineReferences.Container(container);
         return RunAsync($"POST /containers/{id}/wait", timeout, false, async token =>
         {
             var result = await _client.Containers.WaitContainerAsync(id, token);
@@ -162,7 +156,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
     public Task<ContainerOutput> GetContainerLogsAsync(string container, LogsOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var id = DockerEngineClient.ContainerReference(container);
+        var id = EngineReferences.Container(container);
         var parameters = new Lib.ContainerLogsParameters
         {
             ShowStdout = options.Stdout,
@@ -170,7 +164,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
             Timestamps = options.Timestamps,
             Follow = false,
             Tail = options.Tail is { } tail ? tail.ToString(CultureInfo.InvariantCulture) : "all",
-            Since = options.Since is { } since ? DockerEngineClient.UnixSeconds(since) : null,
+            Since = options.Since is { } since ? UnixSeconds(since) : null,
         };
         return RunAsync($"GET /containers/{id}/logs", options.Timeout, false, async token =>
         {
@@ -191,7 +185,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Cmd.Count == 0) throw new ArgumentException("an exec needs a command", nameof(spec));
-        var id = DockerEngineClient.ContainerReference(container);
+        var id = EngineReferences.Container(container);
         var parameters = new Lib.ContainerExecCreateParameters
         {
             AttachStdout = true,
@@ -225,7 +219,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
     {
         if (string.IsNullOrEmpty(path) || !path.StartsWith('/') || path.Contains('\0'))
             throw new ArgumentException($"an absolute path in the container is required (got '{path}')", nameof(path));
-        var id = DockerEngineClient.ContainerReference(container);
+        var id = EngineReferences.Container(container);
         var request = $"GET /containers/{id}/archive?path={Uri.EscapeDataString(path)}";
 
         // Not RunAsync: the timeout must outlive this method and cover the caller's reading of the tar, so the
@@ -234,7 +228,17 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
         call.CancelAfter(timeout);
         try
         {
-            var response = await _client.Containers.GetArchiveFromContainerAsync(id, new Lib.GetArchiveFromContainerParameters { Path = path }, statOnly: false, call.Token);
+            Lib.GetArchiveFromContainerResponse response;
+            try
+            {
+                response = await _client.Containers.GetArchiveFromContainerAsync(id, new Lib.GetArchiveFromContainerParameters { Path = path }, statOnly: false, call.Token);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The library reads the stat header unchecked and throws when the engine sent none.
+                throw new DockerApiException(HttpStatusCode.OK, $"no X-Docker-Container-Path-Stat header ({e.Message})", request);
+            }
+
             if (response.Stat is null)
             {
                 response.Stream.Dispose();
@@ -242,7 +246,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
             }
             var tar = new TimeoutGuardedStream(response.Stream, call, cancellationToken, request, timeout);
             var abort = call.Token.Register(static stream => ((Stream)stream!).Dispose(), response.Stream);
-            return new ContainerArchive(FromLibrary(response.Stat), tar, new DockerEngineClient.Both(abort, call));
+            return new ContainerArchive(FromLibrary(response.Stat), tar, new Both(abort, call));
         }
         catch (Exception e)
         {
@@ -258,13 +262,13 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
         ArgumentNullException.ThrowIfNull(filter);
         var parameters = new Lib.ContainerEventsParameters
         {
-            Since = filter.Since is { } since ? DockerEngineClient.UnixSeconds(since) : null,
-            Until = filter.Until is { } until ? DockerEngineClient.UnixSeconds(until) : null,
+            Since = filter.Since is { } since ? UnixSeconds(since) : null,
+            Until = filter.Until is { } until ? UnixSeconds(until) : null,
             Filters = Filters(("type", filter.Types), ("event", filter.Actions), ("container", filter.Containers), ("label", filter.Labels)),
         };
 
         // The library reports events through IProgress while its call runs; a channel turns that into our stream.
-        // Unlike DockerEngineClient, no request timeout covers the headers: the library does not return before the end.
+        // No request timeout covers the headers: the library's call does not return before the stream ends.
         var events = Channel.CreateUnbounded<EngineEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var monitor = MonitorEventsAsync(parameters, events.Writer, stop.Token);
@@ -296,7 +300,7 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
 
     public Task<ContainerResourceUsage> GetResourceUsageAsync(string container, CancellationToken cancellationToken)
     {
-        var id = DockerEngineClient.ContainerReference(container);
+        var id = EngineReferences.Container(container);
         // one-shot (API 1.41+): no second sample for precpu_stats, so ~30 ms instead of 1-2 s; we report totals only.
         var parameters = new Lib.ContainerStatsParameters { Stream = false, OneShot = true };
         var request = $"GET /containers/{id}/stats?stream=false&one-shot=true";
@@ -339,7 +343,10 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
     private Exception? Translate(Exception e, string request, TimeSpan timeout, bool timedOut, bool timeoutMeansUnavailable)
     {
         if (e is LibraryApiException api)
-            return new DockerApiException(api.StatusCode, DockerEngineClient.ExtractMessage(api.ResponseBody ?? ""), request);
+            return new DockerApiException(api.StatusCode, EngineCalls.ExtractMessage(api.ResponseBody), request);
+        // An answer that is not the JSON the library expects (a proxy's error page, a cut body): the engine's fault, not ours.
+        if (e is Newtonsoft.Json.JsonException json)
+            return new DockerApiException(HttpStatusCode.OK, $"unreadable answer: {json.Message}", request);
         // The library connects its own unix socket: the SocketException may come bare or inside an HttpRequestException.
         var socketError = e as SocketException ?? e.InnerException as SocketException;
         return EngineCalls.TranslateTransport(e, socketError, _socketPath, request, timeout, timedOut, timeoutMeansUnavailable);
@@ -349,7 +356,24 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
     {
         _client.Dispose();
         _configuration.Dispose();
-        _conditionalWait.Dispose();
+    }
+
+    /// <summary>A time as the engine's queries take it: Unix seconds, with nanoseconds after a dot when there are any.</summary>
+    private static string UnixSeconds(DateTimeOffset at)
+    {
+        var ticks = (at - DateTimeOffset.UnixEpoch).Ticks;
+        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest);
+        return rest == 0 ? seconds.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{seconds}.{rest * 100:D9}");
+    }
+
+    /// <summary>Disposes two things as one (an archive's timeout registration and its call).</summary>
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
+        }
     }
 
     /// <summary>An <see cref="IProgress{T}"/> that reports on the library's thread, in order (<see cref="Progress{T}"/> posts to the thread pool).</summary>

@@ -1,8 +1,9 @@
 using System.Net.Sockets;
+using System.Text.Json;
 
 namespace Datakamp.Docker;
 
-/// <summary>The timeout and error mapping every call shares, in <see cref="DockerEngineClient"/> and <see cref="DockerDotNetEngine"/> alike.</summary>
+/// <summary>The timeout and the mapping of failures to our three exceptions, shared by every call of <see cref="DockerDotNetEngine"/>.</summary>
 internal static class EngineCalls
 {
     /// <summary>
@@ -31,11 +32,38 @@ internal static class EngineCalls
         TimeSpan timeout, bool timedOut, bool timeoutMeansUnavailable)
     {
         if (socketError is not null)
-            return new DockerEngineUnavailableException(socketPath, DockerEngineClient.DescribeSocketError(socketError), e);
+            return new DockerEngineUnavailableException(socketPath, DescribeSocketError(socketError), e);
         if (timedOut && e is OperationCanceledException or IOException or ObjectDisposedException or HttpRequestException)
             return timeoutMeansUnavailable
                 ? new DockerEngineUnavailableException(socketPath, $"no answer within {timeout.TotalSeconds:0} s", e)
                 : new DockerTimeoutException(request, timeout, e);
         return null;
+    }
+
+    /// <summary>Why a unix socket could not be reached, in words for staff.</summary>
+    public static string DescribeSocketError(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported => "the socket file does not exist",
+        SocketError.ConnectionRefused => "nothing is listening (is dockerd running?)",
+        SocketError.AccessDenied => "permission denied on the socket",
+        _ => e.Message,
+    };
+
+    /// <summary>The <c>message</c> of an engine error body (<c>{"message": "..."}</c>), or the start of the body when it is something else.</summary>
+    public static string ExtractMessage(string? body)
+    {
+        body ??= "";
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                   && document.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
+                ? message.GetString()!
+                : body;
+        }
+        catch (JsonException)
+        {
+            return body.Length > 200 ? body[..200] : body;
+        }
     }
 }

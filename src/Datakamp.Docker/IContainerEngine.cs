@@ -39,8 +39,8 @@ public interface IContainerEngine
     /// <summary>Removes a container; one that is already gone or already being removed is success.</summary>
     Task RemoveContainerAsync(string container, bool force, bool removeVolumes, CancellationToken cancellationToken);
 
-    /// <summary>Blocks until the condition holds, for at most <paramref name="timeout"/>.</summary>
-    Task<ContainerWaitResult> WaitContainerAsync(string container, WaitCondition condition, TimeSpan timeout, CancellationToken cancellationToken);
+    /// <summary>Blocks until the container is not running (at once if it is not), for at most <paramref name="timeout"/>.</summary>
+    Task<ContainerWaitResult> WaitContainerAsync(string container, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>The container's logs so far, stdout and stderr apart, capped at <see cref="LogsOptions.MaxBytes"/>.</summary>
     Task<ContainerOutput> GetContainerLogsAsync(string container, LogsOptions options, CancellationToken cancellationToken);

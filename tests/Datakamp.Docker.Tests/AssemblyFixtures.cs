@@ -1,5 +1,3 @@
-using Datakamp.Docker.Tests;
 using Datakamp.TestSupport;
 
 [assembly: AssemblyFixture(typeof(DockerFixture))]
-[assembly: AssemblyFixture(typeof(DockerDotNetFixture))]

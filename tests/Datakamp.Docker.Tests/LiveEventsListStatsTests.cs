@@ -4,15 +4,15 @@ namespace Datakamp.Docker.Tests;
 
 /// <summary>Events, list by label, stats and the cgroup reader against the real engine.</summary>
 [Trait("Category", "Docker")]
-public sealed class LiveEventsListStatsTests(DockerFixture docker, DockerDotNetFixture library)
+public sealed class LiveEventsListStatsTests(DockerFixture docker)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task The_event_stream_shows_the_start_of_a_container_we_started(EngineKind kind)
+    [Fact]
+    public async Task The_event_stream_shows_the_start_of_a_container_we_started()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         var id = await live.CreateAsync(["sleep", "30"]);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -45,11 +45,11 @@ public sealed class LiveEventsListStatsTests(DockerFixture docker, DockerDotNetF
         Assert.InRange(start.At, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task List_by_label_finds_exactly_our_containers_running_or_not(EngineKind kind)
+    [Fact]
+    public async Task List_by_label_finds_exactly_our_containers_running_or_not()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         await using var other = new LiveContainers(engine);
         var created = await live.CreateAsync(["sleep", "30"]);
@@ -65,11 +65,11 @@ public sealed class LiveEventsListStatsTests(DockerFixture docker, DockerDotNetF
         Assert.Empty(none);
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Stats_and_the_cgroup_reader_give_plausible_numbers_for_a_running_container(EngineKind kind)
+    [Fact]
+    public async Task Stats_and_the_cgroup_reader_give_plausible_numbers_for_a_running_container()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         const long limit = 64L * 1024 * 1024;
         var id = await live.StartAsync(["sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 30"],
@@ -91,7 +91,7 @@ public sealed class LiveEventsListStatsTests(DockerFixture docker, DockerDotNetF
         Assert.Equal(32, cgroup!.PidsLimit);
 
         await engine.KillContainerAsync(id, "SIGKILL", Ct);
-        await engine.WaitContainerAsync(id, WaitCondition.NotRunning, TimeSpan.FromSeconds(10), Ct);
+        await engine.WaitContainerAsync(id, TimeSpan.FromSeconds(10), Ct);
         Assert.Null(new CgroupV1UsageReader().Read(id));                            // no cgroup once stopped
     }
 }

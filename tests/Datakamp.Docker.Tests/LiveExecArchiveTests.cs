@@ -6,15 +6,15 @@ namespace Datakamp.Docker.Tests;
 
 /// <summary>Exec (network checks inside a sandbox, exit codes, caps, timeouts) and the archive API against the real engine.</summary>
 [Trait("Category", "Docker")]
-public sealed class LiveExecArchiveTests(DockerFixture docker, DockerDotNetFixture library)
+public sealed class LiveExecArchiveTests(DockerFixture docker)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Under_network_mode_none_exec_sees_only_loopback_and_no_routes(EngineKind kind)
+    [Fact]
+    public async Task Under_network_mode_none_exec_sees_only_loopback_and_no_routes()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sleep", "30"]);
 
@@ -28,11 +28,11 @@ public sealed class LiveExecArchiveTests(DockerFixture docker, DockerDotNetFixtu
         Assert.StartsWith("Iface", Assert.Single(routeLines));   // the header only
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Exec_returns_exit_code_and_both_streams_caps_output_and_times_out_typed(EngineKind kind)
+    [Fact]
+    public async Task Exec_returns_exit_code_and_both_streams_caps_output_and_times_out_typed()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sleep", "30"]);
 
@@ -56,11 +56,11 @@ public sealed class LiveExecArchiveTests(DockerFixture docker, DockerDotNetFixtu
         Assert.Contains("/exec", timeout.Request);
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Exec_in_a_stopped_container_is_a_conflict(EngineKind kind)
+    [Fact]
+    public async Task Exec_in_a_stopped_container_is_a_conflict()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         var id = await live.CreateAsync(["sleep", "30"]);
 
@@ -69,11 +69,11 @@ public sealed class LiveExecArchiveTests(DockerFixture docker, DockerDotNetFixtu
         Assert.Equal(HttpStatusCode.Conflict, error.StatusCode);
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Archive_of_a_folder_is_a_tar_of_its_entries_in_which_symlinks_stay_symlinks(EngineKind kind)
+    [Fact]
+    public async Task Archive_of_a_folder_is_a_tar_of_its_entries_in_which_symlinks_stay_symlinks()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sleep", "30"]);
         var setup = await engine.ExecAsync(id, new ExecSpec
@@ -109,11 +109,11 @@ public sealed class LiveExecArchiveTests(DockerFixture docker, DockerDotNetFixtu
         Assert.Equal("x\n", entries["outbox/sub/b.txt"].Content);
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Archive_of_a_missing_path_is_a_not_found_error(EngineKind kind)
+    [Fact]
+    public async Task Archive_of_a_missing_path_is_a_not_found_error()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         var id = await live.CreateAsync(["sleep", "30"]);
 

@@ -5,16 +5,16 @@ namespace Datakamp.Docker.Tests;
 
 /// <summary>Create, hardening echo, lifecycle idempotency, wait and logs against the real engine.</summary>
 [Trait("Category", "Docker")]
-public sealed class LiveLifecycleTests(DockerFixture docker, DockerDotNetFixture library)
+public sealed class LiveLifecycleTests(DockerFixture docker)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private const long SixtyFourMiB = 64L * 1024 * 1024;
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task A_hardened_container_is_created_as_asked_and_inspect_echoes_every_flag(EngineKind kind)
+    [Fact]
+    public async Task A_hardened_container_is_created_as_asked_and_inspect_echoes_every_flag()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         var data = TestEnvironment.CreateScratchDirectory("docker-data");
         await File.WriteAllTextAsync(Path.Combine(data, "d.csv"), "a,b\n1,2\n", Ct);
         await using var live = new LiveContainers(engine);
@@ -100,11 +100,11 @@ public sealed class LiveLifecycleTests(DockerFixture docker, DockerDotNetFixture
         return result.Output.StdoutText;
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Start_stop_and_remove_are_idempotent(EngineKind kind)
+    [Fact]
+    public async Task Start_stop_and_remove_are_idempotent()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         var id = await live.CreateAsync(["sleep", "30"]);
 
@@ -123,11 +123,11 @@ public sealed class LiveLifecycleTests(DockerFixture docker, DockerDotNetFixture
         Assert.Null(await engine.InspectContainerAsync(id, Ct));
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Concurrent_force_removes_all_succeed_whichever_wins(EngineKind kind)
+    [Fact]
+    public async Task Concurrent_force_removes_all_succeed_whichever_wins()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sleep", "30"]);
 
@@ -137,16 +137,16 @@ public sealed class LiveLifecycleTests(DockerFixture docker, DockerDotNetFixture
         Assert.Null(await engine.InspectContainerAsync(id, Ct));
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Kill_ends_a_running_container_wait_reports_the_signal_exit_and_a_second_kill_is_a_conflict(EngineKind kind)
+    [Fact]
+    public async Task Kill_ends_a_running_container_wait_reports_the_signal_exit_and_a_second_kill_is_a_conflict()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sleep", "30"]);
 
         await engine.KillContainerAsync(id, "SIGKILL", Ct);
-        var result = await engine.WaitContainerAsync(id, WaitCondition.NotRunning, TimeSpan.FromSeconds(10), Ct);
+        var result = await engine.WaitContainerAsync(id, TimeSpan.FromSeconds(10), Ct);
         var again = await Assert.ThrowsAsync<DockerApiException>(() => engine.KillContainerAsync(id, "SIGKILL", Ct));
 
         Assert.Equal(137, result.StatusCode);
@@ -154,15 +154,15 @@ public sealed class LiveLifecycleTests(DockerFixture docker, DockerDotNetFixture
         Assert.Contains("is not running", again.EngineMessage);
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Wait_returns_the_exit_code_and_logs_keep_stdout_and_stderr_apart(EngineKind kind)
+    [Fact]
+    public async Task Wait_returns_the_exit_code_and_logs_keep_stdout_and_stderr_apart()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
         await using var live = new LiveContainers(engine);
         var id = await live.StartAsync(["sh", "-c", "echo out1; echo err1 >&2; echo out2; exit 7"]);
 
-        var result = await engine.WaitContainerAsync(id, WaitCondition.NotRunning, TimeSpan.FromSeconds(20), Ct);
+        var result = await engine.WaitContainerAsync(id, TimeSpan.FromSeconds(20), Ct);
         var logs = await engine.GetContainerLogsAsync(id, new LogsOptions(), Ct);
         var capped = await engine.GetContainerLogsAsync(id, new LogsOptions { Stderr = false, MaxBytes = 6 }, Ct);
         var inspect = await engine.InspectContainerAsync(id, Ct);
@@ -177,11 +177,11 @@ public sealed class LiveLifecycleTests(DockerFixture docker, DockerDotNetFixture
         Assert.True(capped.Truncated);
     }
 
-    [Theory]
-    [MemberData(nameof(BothEngines.Kinds), MemberType = typeof(BothEngines))]
-    public async Task Image_inspect_finds_the_local_base_image_and_not_a_missing_one_and_create_never_pulls(EngineKind kind)
+    [Fact]
+    public async Task Image_inspect_finds_the_local_base_image_and_not_a_missing_one_and_create_never_pulls()
     {
-        var engine = docker.Pick(library, kind);
+        docker.Require();
+        var engine = docker.Engine;
 
         var image = await engine.InspectImageAsync(LiveContainers.Image, Ct);
         var missing = await engine.InspectImageAsync("datakamp/no-such-image:never", Ct);

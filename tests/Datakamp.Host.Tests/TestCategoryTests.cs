@@ -20,7 +20,7 @@ public sealed partial class TestCategoryTests
         ("Browser", Fixture("Browser"), "takes the Chromium fixture"),
         ("Docker", new(@"HostProcess\.StartServe\("), "starts 'datakamp serve', which refuses to start without the engine"),
         ("Docker", new(@"ProcessStartInfo\(\s*""docker"""), "runs the docker command"),
-        ("Docker", new(@"new\s+DockerEngineClient\(\s*new\s+DockerEngineOptions\(\s*\)\s*\)"), "talks to the engine on its default socket"),
+        ("Docker", new(@"new\s+DockerDotNetEngine\(\s*new\s+DockerEngineOptions\(\s*\)\s*\)"), "talks to the engine on its default socket"),
     ];
 
     /// <summary>Built from parts, so that this class's own source does not name the fixtures it looks for.</summary>

@@ -5,7 +5,8 @@ namespace Datakamp.TestSupport;
 /// <summary>The real Docker engine on this machine; tests that need it call <see cref="Require"/>.</summary>
 public sealed class DockerFixture : IAsyncLifetime
 {
-    public DockerEngineClient Engine { get; } = new(new DockerEngineOptions());
+    /// <summary>The client the host uses (Docker.DotNet) on the default socket.</summary>
+    public DockerDotNetEngine Engine { get; } = new(new DockerEngineOptions());
 
     public string? UnavailableReason { get; private set; }
 

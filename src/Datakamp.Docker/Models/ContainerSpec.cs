@@ -131,9 +131,17 @@ public sealed record RestartPolicy(string Name, int MaximumRetryCount = 0);
 /// <summary>The answer to a create: the new container's id and the engine's warnings.</summary>
 public sealed record ContainerCreateResponse(string Id, IReadOnlyList<string>? Warnings);
 
-/// <summary>Container specs as the engine receives them, for callers that fingerprint or log a spec.</summary>
+/// <summary>
+/// A spec as JSON in the Engine API's property names (nulls left out), for callers that fingerprint or log a spec. The
+/// sandbox manager labels each container with a hash of this text, so it must stay the same from release to release
+/// for the same spec: a change would make every running sandbox look out of date and be replaced once.
+/// </summary>
 public static class ContainerSpecJson
 {
     public static string Serialize(ContainerSpec spec) =>
-        System.Text.Json.JsonSerializer.Serialize(spec, DockerJsonContext.Default.ContainerSpec);
+        System.Text.Json.JsonSerializer.Serialize(spec, ContainerSpecJsonContext.Default.ContainerSpec);
 }
+
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ContainerSpec))]
+internal sealed partial class ContainerSpecJsonContext : JsonSerializerContext;

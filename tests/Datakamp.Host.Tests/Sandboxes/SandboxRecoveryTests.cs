@@ -76,7 +76,7 @@ public sealed class SandboxRecoveryTests(PostgresFixture postgres, DockerFixture
         Assert.True(setup.ExitCode == 0, $"scripts/setup could not start dockerd again: {output}");
     }
 
-    private sealed class DemoRun(ScratchStateDirectory state, HostProcess host, string[] settings, DockerEngineClient engine) : IAsyncDisposable
+    private sealed class DemoRun(ScratchStateDirectory state, HostProcess host, string[] settings, DockerDotNetEngine engine) : IAsyncDisposable
     {
         private readonly Dictionary<string, HttpClient> _members = new();
         private readonly Dictionary<string, string> _containers = new();

@@ -3,51 +3,6 @@ using Datakamp.TestSupport;
 
 namespace Datakamp.Docker.Tests;
 
-public sealed class MultiplexedStreamDecoderTests
-{
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    [Fact]
-    public async Task Frames_split_across_reads_and_stdin_frames_are_handled()
-    {
-        var bytes = Frames.Of((0, "ignored"), (1, "héllo "), (2, "e"), (1, "wörld"));
-        var stream = new OneByteAtATimeStream(bytes);
-
-        var output = await MultiplexedStreamDecoder.ReadAsync(stream, 1000, drain: false, Ct);
-
-        Assert.Equal("héllo wörld", output.StdoutText);
-        Assert.Equal("e", output.StderrText);
-        Assert.False(output.Truncated);
-    }
-
-    [Fact]
-    public async Task Without_drain_reading_stops_at_the_cap()
-    {
-        var stream = new MemoryStream(Frames.Of((1, "0123456789"), (1, "never read")));
-
-        var output = await MultiplexedStreamDecoder.ReadAsync(stream, 4, drain: false, Ct);
-
-        Assert.Equal("0123", output.StdoutText);
-        Assert.True(output.Truncated);
-        Assert.True(stream.Position < stream.Length);
-    }
-
-    [Fact]
-    public async Task A_raw_tty_stream_or_a_cut_frame_is_invalid_data()
-    {
-        await Assert.ThrowsAsync<InvalidDataException>(() =>
-            MultiplexedStreamDecoder.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes("plain tty output\n")), 100, false, Ct));
-        var cut = Frames.Of((1, "0123456789"))[..12];
-        await Assert.ThrowsAsync<InvalidDataException>(() => MultiplexedStreamDecoder.ReadAsync(new MemoryStream(cut), 100, false, Ct));
-    }
-
-    private sealed class OneByteAtATimeStream(byte[] content) : MemoryStream(content)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(1, buffer.Length)], cancellationToken);
-    }
-}
-
 public sealed class CgroupV1UsageReaderTests : IDisposable
 {
     private const string Id = "7bd9929417b4479baf1a9904e19d8af9833f72c45e3f754528903415cb3bd1ff";
