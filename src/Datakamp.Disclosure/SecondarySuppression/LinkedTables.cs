@@ -21,7 +21,7 @@ public static class LinkedTables
             throw new ArgumentException("No tables.");
         }
 
-        var dimensions = new Dictionary<string, TableDimension>(StringComparer.Ordinal);
+        var dimensions = new Dictionary<string, SpanningVariable>(StringComparer.Ordinal);
         foreach (var dim in tables.SelectMany(t => t.Dimensions))
         {
             if (dimensions.TryGetValue(dim.Name, out var other) && !other.Categories.Order(StringComparer.Ordinal).SequenceEqual(dim.Categories.Order(StringComparer.Ordinal)))
@@ -40,7 +40,7 @@ public static class LinkedTables
 
         var cells = new Dictionary<string, SuppressionCell>(StringComparer.Ordinal);
         var order = new List<string>();
-        var relations = new List<AdditiveRelation>();
+        var relations = new List<RelationByCellId>();
         foreach (var table in tables)
         {
             foreach (var coordinates in table.AllCoordinates())
@@ -59,7 +59,7 @@ public static class LinkedTables
 
             foreach (var (total, parts) in table.RelationCoordinates())
             {
-                relations.Add(new AdditiveRelation(table.CellId(total), parts.Select(p => table.CellId(p)).ToList()));
+                relations.Add(new RelationByCellId(table.CellId(total), parts.Select(p => table.CellId(p)).ToList()));
             }
         }
 

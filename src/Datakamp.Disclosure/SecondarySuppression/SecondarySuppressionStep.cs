@@ -8,7 +8,7 @@ using Datakamp.Disclosure.Specs;
 using Datakamp.Disclosure.PrimarySuppression;
 using Datakamp.Disclosure.Tables;
 using Datakamp.Disclosure.Verdicts;
-using SuppressionDimension = Datakamp.Disclosure.SecondarySuppression.TableDimension;
+
 
 namespace Datakamp.Disclosure.SecondarySuppression;
 
@@ -225,8 +225,8 @@ internal static class SecondarySuppressionStep
         var table = t.Table;
         var full = table.WithMissingCategory;
         var dims = table.Dimensions.Select((d, i) => full is not null && full.Dimensions[i].Categories.Contains(RecomputedTable.MissingLabel)
-            ? new SuppressionDimension(Escape(d.Column), d.Categories.Select(Escape).ToArray(), TotalLabel, MissingLabel, KnownLabel)
-            : new SuppressionDimension(Escape(d.Column), d.Categories.Select(Escape).ToArray(), TotalLabel)).ToArray();
+            ? new SpanningVariable(Escape(d.Column), d.Categories.Select(Escape).ToArray(), TotalLabel, MissingLabel, KnownLabel)
+            : new SpanningVariable(Escape(d.Column), d.Categories.Select(Escape).ToArray(), TotalLabel)).ToArray();
         var lower = table.HasNegativeValues || full is { HasNegativeValues: true } ? double.NegativeInfinity : 0;
         var builder = new TableBuilder(dims) { DefaultBounds = (lower, double.PositiveInfinity) };
         if (full is null)

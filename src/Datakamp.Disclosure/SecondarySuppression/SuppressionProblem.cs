@@ -1,3 +1,5 @@
+using Datakamp.Disclosure.Tables;
+
 namespace Datakamp.Disclosure.SecondarySuppression;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed class SuppressionProblem
     /// <param name="cells">All cells; ids must be unique.</param>
     /// <param name="relations">Additive relations; every id must be a cell, and the true values must satisfy them.</param>
     /// <param name="additivityTolerance">Absolute tolerance for checking that true values satisfy each relation; null: 1e-9 × (1 + |total| + Σ|parts|).</param>
-    public SuppressionProblem(IEnumerable<SuppressionCell> cells, IEnumerable<AdditiveRelation> relations, double? additivityTolerance = null)
+    public SuppressionProblem(IEnumerable<SuppressionCell> cells, IEnumerable<RelationByCellId> relations, double? additivityTolerance = null)
     {
         ArgumentNullException.ThrowIfNull(cells);
         ArgumentNullException.ThrowIfNull(relations);
@@ -34,7 +36,7 @@ public sealed class SuppressionProblem
             Validate(c);
         }
 
-        var rels = new List<RelationIndex>();
+        var rels = new List<AdditiveRelation>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in relations)
         {
@@ -62,7 +64,7 @@ public sealed class SuppressionProblem
             var key = total + ":" + string.Join(",", parts.Order());
             if (seen.Add(key))
             {
-                rels.Add(new RelationIndex(total, parts));
+                rels.Add(new AdditiveRelation(total, parts));
             }
         }
 
@@ -73,7 +75,7 @@ public sealed class SuppressionProblem
     public IReadOnlyList<SuppressionCell> Cells { get; }
 
     /// <summary>The distinct relations, by cell index.</summary>
-    public IReadOnlyList<RelationIndex> Relations { get; }
+    public IReadOnlyList<AdditiveRelation> Relations { get; }
 
     /// <summary>Indices of the primary cells.</summary>
     public IEnumerable<int> PrimaryIndices => Enumerable.Range(0, Cells.Count).Where(i => Cells[i].IsPrimary);

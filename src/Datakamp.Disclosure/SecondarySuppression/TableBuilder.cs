@@ -20,7 +20,7 @@ public sealed class TableBuilder
     private readonly HashSet<string> _unpublished = new(StringComparer.Ordinal);
 
     /// <summary>Creates a table spanned by <paramref name="dimensions"/> (distinct names).</summary>
-    public TableBuilder(params TableDimension[] dimensions)
+    public TableBuilder(params SpanningVariable[] dimensions)
     {
         ArgumentNullException.ThrowIfNull(dimensions);
         if (dimensions.Length is < 1 or > MaxDimensions)
@@ -37,7 +37,7 @@ public sealed class TableBuilder
     }
 
     /// <summary>The dimensions, in coordinate order.</summary>
-    public IReadOnlyList<TableDimension> Dimensions { get; }
+    public IReadOnlyList<SpanningVariable> Dimensions { get; }
 
     /// <summary>A-priori bounds applied to every cell without explicit bounds. Default [0, +∞).</summary>
     public (double Lower, double Upper) DefaultBounds { get; set; } = (0, double.PositiveInfinity);

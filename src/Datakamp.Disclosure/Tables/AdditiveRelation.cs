@@ -1,7 +1,8 @@
 namespace Datakamp.Disclosure.Tables;
 
 /// <summary>
-/// total = sum(parts) for cell indexes of one table; the input secondary suppression needs to know which
-/// suppressed cells could be recomputed from the others. Only produced for additive statistics (count, sum).
+/// total = sum(parts) by cell index: of one recomputed table (only produced for additive statistics, count and sum),
+/// and of a <see cref="SecondarySuppression.SuppressionProblem"/>, where it tells which suppressed cells could be
+/// recomputed from the others.
 /// </summary>
 public sealed record AdditiveRelation(int Total, IReadOnlyList<int> Parts);

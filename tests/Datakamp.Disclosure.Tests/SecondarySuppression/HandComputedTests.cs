@@ -5,8 +5,8 @@ namespace Datakamp.Disclosure.Tests.SecondarySuppression;
 /// <summary>Small tables whose correct answer is worked out by hand; every protected result is also audited with GLPK.</summary>
 public sealed class HandComputedTests
 {
-    private static readonly TableDimension Rows2 = new("row", ["r1", "r2"]);
-    private static readonly TableDimension Cols2 = new("col", ["c1", "c2"]);
+    private static readonly SpanningVariable Rows2 = new("row", ["r1", "r2"]);
+    private static readonly SpanningVariable Cols2 = new("col", ["c1", "c2"]);
 
     [Fact]
     public void TwoByTwoWithOnePrimaryNeedsExactlyThreeSecondaries()
@@ -57,7 +57,7 @@ public sealed class HandComputedTests
         // Upward protection needs A + X ≥ 6, i.e. X ≥ 4: B=3 is too small, so the cheapest able cell is C=9.
         // Downward: A can go to 0 ≤ 2 - 4? No: 0 > -2, so lower protection 4 is impossible with bound 0 ...
         // hence the primary here has lower protection 2 (reach 0) and upper 4.
-        var dim = new TableDimension("kind", ["A", "B", "C", "D"]);
+        var dim = new SpanningVariable("kind", ["A", "B", "C", "D"]);
         var t = new TableBuilder(dim)
             .Value(2, "A").Value(3, "B").Value(9, "C").Value(40, "D")
             .FillMargins()
@@ -78,7 +78,7 @@ public sealed class HandComputedTests
     public void ProtectionBeyondTheAPrioriBoundIsReportedAsImpossible()
     {
         // A = 3 must be protected down to 3 - 5 = -2, but every attacker knows A ≥ 0. No pattern helps.
-        var dim = new TableDimension("kind", ["A", "B", "C"]);
+        var dim = new SpanningVariable("kind", ["A", "B", "C"]);
         var t = new TableBuilder(dim).Value(3, "A").Value(10, "B").Value(20, "C").FillMargins().Primary(5, 5, "A");
         var problem = t.Build();
 
@@ -99,7 +99,7 @@ public sealed class HandComputedTests
     {
         // Total 11 is already published elsewhere (must stay published). A = 10 needs +2: A + B = 11 with
         // B ≥ 0 caps A at 11 < 12. Suppressing everything allowed does not help: fail closed.
-        var dim = new TableDimension("kind", ["A", "B"]);
+        var dim = new SpanningVariable("kind", ["A", "B"]);
         var t = new TableBuilder(dim).Value(10, "A").Value(1, "B").FillMargins().Primary(2, 2, "A").MustPublish("Total");
         var problem = t.Build();
 
@@ -117,7 +117,7 @@ public sealed class HandComputedTests
     {
         // Profits: A = -5 (primary, ±2), B = 1, C = 10, Total = 6. Attackers know nothing a priori (bounds ±∞).
         // B can then move by 2 in either direction, so B (cost 2) is the cheapest complement.
-        var dim = new TableDimension("firm", ["A", "B", "C"]);
+        var dim = new SpanningVariable("firm", ["A", "B", "C"]);
         var t = new TableBuilder(dim) { DefaultBounds = (double.NegativeInfinity, double.PositiveInfinity) }
             .Value(-5, "A").Value(1, "B").Value(10, "C").FillMargins().Primary(2, 2, "A");
         var problem = t.Build();
@@ -137,7 +137,7 @@ public sealed class HandComputedTests
     {
         // Same shape, non-negative: A = 5 (±2), B = 1, C = 10. With B ≥ 0, B can drop by only 1, so A + 2 is
         // unreachable with B alone; C is needed (B is not enough even though it is cheaper).
-        var dim = new TableDimension("firm", ["A", "B", "C"]);
+        var dim = new SpanningVariable("firm", ["A", "B", "C"]);
         var t = new TableBuilder(dim).Value(5, "A").Value(1, "B").Value(10, "C").FillMargins().Primary(2, 2, "A");
         var problem = t.Build();
 
@@ -152,8 +152,8 @@ public sealed class HandComputedTests
     public void MixedSignBoundsPerCell()
     {
         // 2-D table of net results: some cells may be negative (bounds -∞..∞), others are known ≥ 0.
-        var rows = new TableDimension("region", ["N", "S", "W"]);
-        var cols = new TableDimension("year", ["y1", "y2"]);
+        var rows = new SpanningVariable("region", ["N", "S", "W"]);
+        var cols = new SpanningVariable("year", ["y1", "y2"]);
         var t = new TableBuilder(rows, cols)
             .Value(-4, "N", "y1").Value(7, "N", "y2")
             .Value(12, "S", "y1").Value(-3, "S", "y2")
@@ -178,7 +178,7 @@ public sealed class HandComputedTests
     public void SingletonIsExposedAndNeverReportedSafe()
     {
         // Suppressing only the primary (no secondaries) leaves it alone in its relation: exact disclosure.
-        var dim = new TableDimension("kind", ["A", "B", "C"]);
+        var dim = new SpanningVariable("kind", ["A", "B", "C"]);
         var problem = new TableBuilder(dim).Value(4, "A").Value(10, "B").Value(20, "C").FillMargins().Primary(1, 1, "A").Build();
         var a = problem.IndexOf("kind=A");
 
@@ -193,7 +193,7 @@ public sealed class HandComputedTests
     public void AlreadyProtectedPrimariesNeedNoSecondaries()
     {
         // Two primaries in one row of a 1-D table protect each other when both can absorb the other's range.
-        var dim = new TableDimension("kind", ["A", "B", "C"]);
+        var dim = new SpanningVariable("kind", ["A", "B", "C"]);
         var t = new TableBuilder(dim).Value(10, "A").Value(12, "B").Value(50, "C").FillMargins().Primary(1, 1, "A").Primary(1, 1, "B");
         var problem = t.Build();
 

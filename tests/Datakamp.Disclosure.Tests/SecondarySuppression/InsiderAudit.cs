@@ -16,7 +16,7 @@ internal static class InsiderAudit
         var suppressed = result.Cells.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var unknown = suppressed.Concat(problem.Cells.Where(c => !c.IsPublished).Select(c => c.Id)).Distinct().ToList();
         var relations = problem.Relations
-            .Select(r => new AdditiveRelation(problem.Cells[r.Total].Id, r.Parts.Select(p => problem.Cells[p].Id).ToList()))
+            .Select(r => new RelationByCellId(problem.Cells[r.Total].Id, r.Parts.Select(p => problem.Cells[p].Id).ToList()))
             .ToList();
         foreach (var insider in problem.Cells.Where(c => unknown.Contains(c.Id) && c.LargestContributor is not null))
         {

@@ -9,7 +9,7 @@ namespace Datakamp.Disclosure.Tests.SecondarySuppression;
 /// </summary>
 public sealed class InsiderProtectionTests
 {
-    private static readonly TableDimension Kind = new("kind", ["A", "B", "C", "D"]);
+    private static readonly SpanningVariable Kind = new("kind", ["A", "B", "C", "D"]);
 
     [Fact]
     public void Two_one_person_cells_of_a_row_are_protected_from_each_other_by_a_third_suppression()

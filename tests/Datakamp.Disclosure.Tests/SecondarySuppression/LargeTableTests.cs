@@ -16,9 +16,9 @@ public sealed class LargeTableTests(ITestOutputHelper output)
         // 12 districts × 10 age bands × 15 household types + margins = 13 × 11 × 16 = 2,288 cells.
         var rng = new Random(7);
         var table = new TableBuilder(
-            new TableDimension("district", Names("D", 12)),
-            new TableDimension("age", Names("A", 10)),
-            new TableDimension("household", Names("H", 15)));
+            new SpanningVariable("district", Names("D", 12)),
+            new SpanningVariable("age", Names("A", 10)),
+            new SpanningVariable("household", Names("H", 15)));
         var inner = RandomTables.Inner(table.Dimensions).ToList();
         var values = new Dictionary<string, double>();
         foreach (var c in inner)
@@ -94,7 +94,7 @@ public sealed class LargeTableTests(ITestOutputHelper output)
     private static SuppressionProblem TableInUnitsOf(double unit)
     {
         var rng = new Random(13);
-        var table = new TableBuilder(new TableDimension("a", Names("A", 27)), new TableDimension("b", Names("B", 7)), new TableDimension("c", Names("C", 4)));
+        var table = new TableBuilder(new SpanningVariable("a", Names("A", 27)), new SpanningVariable("b", Names("B", 7)), new SpanningVariable("c", Names("C", 4)));
         foreach (var cell in RandomTables.Inner(table.Dimensions))
         {
             var units = rng.NextDouble() < 0.1 ? 0 : rng.NextDouble() < 0.25 ? rng.Next(1, 10) : rng.Next(10, 500);

@@ -5,9 +5,9 @@ namespace Datakamp.Disclosure.Tests.SecondarySuppression;
 /// <summary>Tables from the same population that share dimensions are suppressed as one cell set.</summary>
 public sealed class LinkedTablesTests
 {
-    private static readonly TableDimension Sector = new("sector", ["A", "B", "C"]);
-    private static readonly TableDimension Region = new("region", ["North", "South"]);
-    private static readonly TableDimension Size = new("size", ["small", "large"]);
+    private static readonly SpanningVariable Sector = new("sector", ["A", "B", "C"]);
+    private static readonly SpanningVariable Region = new("region", ["North", "South"]);
+    private static readonly SpanningVariable Size = new("size", ["small", "large"]);
 
     private static TableBuilder SectorByRegion() => new TableBuilder(Sector, Region)
         .Value(3, "A", "North").Value(40, "A", "South")

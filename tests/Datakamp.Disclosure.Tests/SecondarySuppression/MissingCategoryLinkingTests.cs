@@ -155,14 +155,14 @@ public sealed class MissingCategoryLinkingTests : IDisposable
         foreach (var r in rows)
             foreach (var c in cols)
                 cells.Add(new SuppressionCell(Id(r, c), Value(r, c)));
-        var relations = new List<AdditiveRelation>();
+        var relations = new List<RelationByCellId>();
         foreach (var r in rows)
         {
-            relations.Add(new AdditiveRelation(Id(r, Known), Households.Select(h => Id(r, h)).ToList()));
-            relations.Add(new AdditiveRelation(Id(r, All), [Id(r, Known), Id(r, Empty)]));
+            relations.Add(new RelationByCellId(Id(r, Known), Households.Select(h => Id(r, h)).ToList()));
+            relations.Add(new RelationByCellId(Id(r, All), [Id(r, Known), Id(r, Empty)]));
         }
         foreach (var c in cols)
-            relations.Add(new AdditiveRelation(Id(All, c), Municipalities.Select(m => Id(m, c)).ToList()));
+            relations.Add(new RelationByCellId(Id(All, c), Municipalities.Select(m => Id(m, c)).ToList()));
 
         // What the verdicts publish: the two-way table's margin over household is the sum of the known types.
         var published = new HashSet<string>(StringComparer.Ordinal);

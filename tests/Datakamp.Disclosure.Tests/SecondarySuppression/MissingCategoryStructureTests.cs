@@ -5,8 +5,8 @@ namespace Datakamp.Disclosure.Tests.SecondarySuppression;
 /// <summary>A dimension where some units have no value: an unpublished missing category and a known subtotal keep the structure additive.</summary>
 public sealed class MissingCategoryStructureTests
 {
-    private static readonly TableDimension Municipality = new("municipality", ["M1", "M2"]);
-    private static readonly TableDimension Household = new("household", ["couple", "single"], "Total", "%Empty", "%Known");
+    private static readonly SpanningVariable Municipality = new("municipality", ["M1", "M2"]);
+    private static readonly SpanningVariable Household = new("household", ["couple", "single"], "Total", "%Empty", "%Known");
 
     // Persons: M1 couple 30, single 3, without a household type 2; M2 couple 40, single 20, none without.
     private static TableBuilder TwoWay() => new TableBuilder(Municipality, Household)
@@ -37,15 +37,15 @@ public sealed class MissingCategoryStructureTests
         Assert.Equal(15, problem.Cells.Count);   // the one-way cells are the two-way table's totals over all persons
 
         // A table that lists the household types without the missing category cannot be linked with one that has it.
-        var withoutMissing = new TableBuilder(new TableDimension("household", ["couple", "single"])).Value(70, "couple").Value(23, "single").FillMargins();
+        var withoutMissing = new TableBuilder(new SpanningVariable("household", ["couple", "single"])).Value(70, "couple").Value(23, "single").FillMargins();
         Assert.Throws<ArgumentException>(() => LinkedTables.Build(TwoWay(), withoutMissing));
     }
 
     [Fact]
     public void Labels_must_differ()
     {
-        Assert.Throws<ArgumentException>(() => new TableDimension("h", ["a"], "Total", "%Empty", null));
-        Assert.Throws<ArgumentException>(() => new TableDimension("h", ["a"], "Total", "a", "%Known"));
-        Assert.Throws<ArgumentException>(() => new TableDimension("h", ["a"], "Total", "%Empty", "Total"));
+        Assert.Throws<ArgumentException>(() => new SpanningVariable("h", ["a"], "Total", "%Empty", null));
+        Assert.Throws<ArgumentException>(() => new SpanningVariable("h", ["a"], "Total", "a", "%Known"));
+        Assert.Throws<ArgumentException>(() => new SpanningVariable("h", ["a"], "Total", "%Empty", "Total"));
     }
 }

@@ -10,7 +10,7 @@ internal static class RandomTables
         var rng = new Random(seed);
         var dims = dimensionsOverride ?? rng.Next(1, 4);
         var negative = rng.NextDouble() < 0.1;
-        var dimensions = new TableDimension[dims];
+        var dimensions = new SpanningVariable[dims];
         for (var d = 0; d < dims; d++)
         {
             var count = maxCategories > 0 ? maxCategories : dims switch
@@ -19,7 +19,7 @@ internal static class RandomTables
                 2 => rng.Next(2, 7),
                 _ => rng.Next(2, 5),
             };
-            dimensions[d] = new TableDimension($"d{d}", Enumerable.Range(0, count).Select(i => $"c{i}").ToArray());
+            dimensions[d] = new SpanningVariable($"d{d}", Enumerable.Range(0, count).Select(i => $"c{i}").ToArray());
         }
 
         var table = new TableBuilder(dimensions);
@@ -71,7 +71,7 @@ internal static class RandomTables
         table.Primary(lower, protection, coords);
     }
 
-    public static IEnumerable<string[]> Inner(IReadOnlyList<TableDimension> dimensions)
+    public static IEnumerable<string[]> Inner(IReadOnlyList<SpanningVariable> dimensions)
     {
         IEnumerable<string[]> acc = [[]];
         foreach (var dim in dimensions)

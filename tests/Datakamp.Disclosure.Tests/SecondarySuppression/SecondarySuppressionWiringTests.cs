@@ -175,7 +175,7 @@ public sealed class SecondarySuppressionWiringTests : IDisposable
 
         var cells = new Dictionary<string, SuppressionCell>(StringComparer.Ordinal);
         var suppressed = new HashSet<string>(StringComparer.Ordinal);
-        var relations = new List<AdditiveRelation>();
+        var relations = new List<RelationByCellId>();
         foreach (var file in files)
         {
             var byId = file.Cells.ToDictionary(c => c.Id);
@@ -193,7 +193,7 @@ public sealed class SecondarySuppressionWiringTests : IDisposable
                 cells[key] = cell;
                 if (c.PrimarySuppressed || c.SecondarySuppressed) suppressed.Add(key);
             }
-            relations.AddRange(file.Relations.Select(r => new AdditiveRelation(Key(byId[r.Total]), r.Parts.Select(p => Key(byId[p])).ToList())));
+            relations.AddRange(file.Relations.Select(r => new RelationByCellId(Key(byId[r.Total]), r.Parts.Select(p => Key(byId[p])).ToList())));
         }
 
         // A cell suppressed in one table but published in another is published.

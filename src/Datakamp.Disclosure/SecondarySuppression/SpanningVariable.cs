@@ -1,14 +1,17 @@
 namespace Datakamp.Disclosure.SecondarySuppression;
 
 /// <summary>
-/// A spanning variable of a table: its categories plus one total margin (<see cref="TotalLabel"/>).
+/// A spanning variable of a table as the solver sees it (tau-Argus's term): its categories plus one total margin
+/// (<see cref="TotalLabel"/>), and the category of units without a value. The table's own
+/// <see cref="Tables.TableDimension"/> (a column and its categories, as published) becomes one of these in
+/// <see cref="SecondarySuppressionStep"/>.
 /// Linked tables that share a dimension must use the same name and the same categories.
 /// When some units have no value in the dimension, <see cref="MissingLabel"/> is their category and
 /// <see cref="KnownLabel"/> the subtotal of the listed categories: Total = Known + Missing, Known = Σ
 /// categories. A table with the dimension publishes the categories and Known (its margin); the missing
 /// category and the Total (which tables without the dimension publish) are population cells it does not show.
 /// </summary>
-public sealed record TableDimension
+public sealed record SpanningVariable
 {
     /// <summary>Creates a dimension; names and categories may not contain '=' or ';'.</summary>
     /// <param name="name">The dimension's name.</param>
@@ -16,7 +19,7 @@ public sealed record TableDimension
     /// <param name="totalLabel">The label of the margin over every unit.</param>
     /// <param name="missingLabel">The category of units without a value here (null: every unit has one); needs <paramref name="knownLabel"/>.</param>
     /// <param name="knownLabel">The subtotal of <paramref name="categories"/> when <paramref name="missingLabel"/> is set.</param>
-    public TableDimension(string name, IReadOnlyList<string> categories, string totalLabel = "Total", string? missingLabel = null, string? knownLabel = null)
+    public SpanningVariable(string name, IReadOnlyList<string> categories, string totalLabel = "Total", string? missingLabel = null, string? knownLabel = null)
     {
         if ((missingLabel is null) != (knownLabel is null))
         {
