@@ -33,20 +33,21 @@ internal sealed class DatakampReleases : IAsyncDisposable
     private readonly Account _member;
     private readonly int _pollMs;
 
-    private DatakampReleases(NpgsqlDataSource db, ContentStore store, CheckSignal signal, CheckWorker worker, Team team, Account member, int pollMs) =>
-        (_db, _store, _signal, _worker, _team, _member, _pollMs) = (db, store, signal, worker, team, member, pollMs);
+    private DatakampReleases(NpgsqlDataSource db, ReleaseRepository releases, ContentStore store, CheckSignal signal, CheckWorker worker, Team team, Account member, int pollMs) =>
+        (_db, Releases, _store, _signal, _worker, _team, _member, _pollMs) = (db, releases, store, signal, worker, team, member, pollMs);
 
-    private ReleaseRepository Releases => new(_db);
+    private ReleaseRepository Releases { get; }
 
     public static async Task<DatakampReleases> StartAsync(PostgresFixture postgres, string stateDirectory, string personsCsv, int pollMs, ILoggerFactory loggers)
     {
         var ct = CancellationToken.None;
         var db = await postgres.CreateMigratedDatabaseAsync("releasebench");
-        var events = new EventRepository(db);
+        var database = Database.OpenedOn(db);
+        var events = new EventRepository(database);
         var demo = await events.CreateEventAsync(Slug.Parse("bench", "event"), "Release benchmark", DateOnly.FromDateTime(DateTime.UtcNow), DateOnly.FromDateTime(DateTime.UtcNow).AddDays(2), ct);
         var team = await events.CreateTeamAsync(demo.Id, Slug.Parse("noord", "team"), "Team Noord", ct);
-        var member = await new AccountRepository(db).CreateAsync("bench-member", "Benchmark member", false, false, team.Id, ct);
-        var datasets = new DatasetRepository(db);
+        var member = await new AccountRepository(database).CreateAsync("bench-member", "Benchmark member", false, false, team.Id, ct);
+        var datasets = new DatasetRepository(database);
         string sha;
         await using (var file = File.OpenRead(personsCsv)) sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
         var persons = await datasets.RegisterAsync(new Dataset(0, demo.Id, DemoEventSeeder.DatasetName, "Synthetic persons", personsCsv, sha,
@@ -57,18 +58,18 @@ internal sealed class DatakampReleases : IAsyncDisposable
         await datasets.GrantAsync(new DatasetGrant(persons.Id, team.Id, "benchmark", "staff:bench", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), ct);
 
         // Wired as ReleasesSetup.AddDatakampReleases wires them (singletons; the worker is a hosted service).
-        var database = Database.OpenedOn(db);
+        var releases = new ReleaseRepository(database);
         var store = new ContentStore(Path.Combine(stateDirectory, "store"));
         var folders = new CheckerFolders(Path.Combine(stateDirectory, "check"), Path.Combine(TestEnvironment.RepositoryRoot, "policies"));
         var signal = new CheckSignal();
-        var checker = new RequestChecker(database, store, folders, caches, TimeProvider.System, loggers.CreateLogger<RequestChecker>());
+        var checker = new RequestChecker(datasets, store, folders, caches, TimeProvider.System, loggers.CreateLogger<RequestChecker>());
         // The worker needs the workflow only to publish approved requests (none here); it never takes from an outbox,
         // so the intake has no container engine.
-        var workflow = new ReleaseWorkflow(database, new OutboxIntake(null!, store), store, signal, IntakeLimits.Default, new Datakamp.Data.Audit.AuditTrail(database), TimeProvider.System,
+        var workflow = new ReleaseWorkflow(releases, new SandboxRepository(database), new OutboxIntake(null!, store), store, signal, IntakeLimits.Default, new Datakamp.Data.Audit.AuditTrail(database), TimeProvider.System,
             loggers.CreateLogger<ReleaseWorkflow>());
-        var worker = new CheckWorker(database, checker, workflow, signal, loggers.CreateLogger<CheckWorker>());
+        var worker = new CheckWorker(database, releases, checker, workflow, signal, loggers.CreateLogger<CheckWorker>());
         await worker.StartAsync(ct);
-        return new DatakampReleases(db, store, signal, worker, team, member, pollMs);
+        return new DatakampReleases(db, releases, store, signal, worker, team, member, pollMs);
     }
 
     /// <summary>

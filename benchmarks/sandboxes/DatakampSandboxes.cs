@@ -34,6 +34,8 @@ namespace Datakamp.Benchmarks.Sandboxes;
 internal sealed class DatakampSandboxes : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _db;
+    private readonly EventRepository _events;
+    private readonly SandboxRepository _sandboxes;
     private readonly TimingEngine _engine;
     private readonly DockerDotNetEngine _realEngine;
     private readonly IdeConnections _connections = new();
@@ -52,9 +54,11 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         _engine = new TimingEngine(engine, benchmarkLabel, inspectCacheMs);
         _method = inspectCacheMs > 0 ? $"Datakamp (what-if: inspect ≤ 1 per {inspectCacheMs} ms)" : "Datakamp";
         var database = Database.OpenedOn(db);
+        _events = new EventRepository(database);
+        _sandboxes = new SandboxRepository(database);
         var storage = Options.Create(new StorageOptions { StateDirectory = stateDirectory });
-        _planner = new SandboxPlanner(database, Options.Create(options), storage, TimeProvider.System);
-        _manager = new SandboxManager(_engine, database, new Datakamp.Data.Audit.AuditTrail(database), _planner,
+        _planner = new SandboxPlanner(_events, new DatasetRepository(database), _sandboxes, Options.Create(options), storage, TimeProvider.System);
+        _manager = new SandboxManager(_engine, _events, _sandboxes, new Datakamp.Data.Audit.AuditTrail(database), _planner,
             new IdeReadiness(_engine, _registry, _connections, Options.Create(options)), _registry, Options.Create(options), storage, NullLogger<SandboxManager>.Instance);
         _proxy = proxy;
     }
@@ -96,12 +100,11 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
     public async Task<BatchResult> RunBatchAsync(int n, int run, CancellationToken cancellationToken)
     {
         // A new event per batch: every start creates a new container, as at the start of a hackathon.
-        var events = new EventRepository(_db);
         var number = Interlocked.Increment(ref _batch);
-        var dk = await events.CreateEventAsync(Slug.Parse($"bench{number}", "event"), $"Benchmark batch {number}", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 24), cancellationToken);
+        var dk = await _events.CreateEventAsync(Slug.Parse($"bench{number}", "event"), $"Benchmark batch {number}", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 24), cancellationToken);
         var teams = new List<Datakamp.Domain.Events.Team>();
         for (var i = 1; i <= n; i++)
-            teams.Add(await events.CreateTeamAsync(dk.Id, Slug.Parse($"t{i:00}", "team"), $"Team {i}", cancellationToken));
+            teams.Add(await _events.CreateTeamAsync(dk.Id, Slug.Parse($"t{i:00}", "team"), $"Team {i}", cancellationToken));
         _engine.Clear();
 
         var cpu = CpuMeter.Start();
@@ -128,7 +131,7 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
             if (response.StatusCode != HttpStatusCode.OK || !body.Contains("python3", StringComparison.Ordinal))
                 return SandboxTiming.Failed(name, ready - begin, $"the proxy answered {(int)response.StatusCode}: {body[..Math.Min(200, body.Length)]}");
 
-            var container = (await new SandboxRepository(_db).FindAsync(team.Id, cancellationToken))!.ContainerName;
+            var container = (await _sandboxes.FindAsync(team.Id, cancellationToken))!.ContainerName;
             var engine = _engine.For(container);
             return new SandboxTiming(name, ready - begin,
             [

@@ -2,7 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Datakamp.Releases;
 
-/// <summary>Wires the release path into a host: the content store, intake, the workflow, and the check worker (a hosted service).</summary>
+/// <summary>Wires the release path into a host: the content store, intake, the workflow, and the check worker (a hosted service).
+/// The host provides what the release path shares with it: the Database, the AuditTrail and the repositories.</summary>
 public static class ReleasesSetup
 {
     /// <param name="services">The host's services.</param>

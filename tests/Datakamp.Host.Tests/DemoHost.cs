@@ -134,11 +134,10 @@ internal sealed partial class DemoHost : IAsyncDisposable
     /// <summary>Runs Python in the team's running sandbox as the sandbox user (as a notebook cell would) and fails the test if it fails.</summary>
     public async Task RunPythonInSandboxAsync(string team, string python)
     {
-        var database = Factory.Services.GetRequiredService<Datakamp.Data.Database>();
-        var events = new Datakamp.Data.Repositories.EventRepository(database.DataSource);
+        var events = Factory.Services.GetRequiredService<Datakamp.Data.Repositories.EventRepository>();
         var demo = (await events.FindEventAsync(Datakamp.Domain.Slug.Parse("demo", "event"), CancellationToken.None))!;
         var teamId = (await events.ListTeamsAsync(demo.Id, CancellationToken.None)).Single(t => t.Slug.Value == team).Id;
-        var sandbox = (await new Datakamp.Data.Repositories.SandboxRepository(database.DataSource).FindAsync(teamId, CancellationToken.None))!;
+        var sandbox = (await Factory.Services.GetRequiredService<Datakamp.Data.Repositories.SandboxRepository>().FindAsync(teamId, CancellationToken.None))!;
         var result = await Factory.Services.GetRequiredService<IContainerEngine>().ExecAsync(sandbox.ContainerName, new ExecSpec { Cmd = ["python3", "-c", python] }, CancellationToken.None);
         Assert.True(result.ExitCode == 0, result.Output.StdoutText + result.Output.StderrText);
     }

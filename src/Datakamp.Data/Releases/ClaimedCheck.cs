@@ -69,8 +69,7 @@ public sealed class ClaimedCheck : IAsyncDisposable
         }
         await MarkDoneAsync(cancellationToken);
 
-        var repository = new ReleaseRepository(_dataSource);
-        var after = await repository.ChangeAsync(_connection, _transaction, RequestId, actor, at, current =>
+        var after = await ReleaseRepository.ChangeAsync(audit, _connection, _transaction, RequestId, actor, at, current =>
             current.Request.State == ReleaseState.Submitted && current.Request.Version == Version && current.FullyChecked
                 ? whenAllChecked(current)
                 : new ReleaseChange([]), cancellationToken);

@@ -11,11 +11,14 @@ namespace Datakamp.Data.Releases;
 /// rebuilds the state machine, lets it decide (an illegal move throws and nothing is written) and writes the new state,
 /// its transitions, votes and audit events together: a change is recorded completely or not at all.
 /// </summary>
-public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
+public sealed class ReleaseRepository(Database database)
 {
+    // Read per call, not captured: the host constructs repositories before its database has started.
+    private NpgsqlDataSource DataSource => database.DataSource;
+
     static ReleaseRepository() => DapperConventions.Apply();
 
-    private readonly AuditLog _audit = new(dataSource);
+    private AuditLog Audit => new(DataSource);
 
     /// <summary>
     /// Records a submission (state Submitted, version 1) and its audit event, made by <paramref name="audit"/> from the new id.
@@ -24,7 +27,7 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<(long Id, bool Created)> SubmitAsync(NewRelease release, DateTimeOffset at, Func<long, AuditEntry> audit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var existing = await FindBySubmissionKeyAsync(connection, transaction, release, cancellationToken);
@@ -55,7 +58,7 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
 
         await InsertFilesAsync(connection, transaction, id.Value, 1, release.Files, cancellationToken);
         await InsertTransitionsAsync(connection, transaction, id.Value, 0, request.History, release.Actor, cancellationToken);
-        await _audit.AppendAsync(audit(id.Value), connection, transaction, cancellationToken);
+        await Audit.AppendAsync(audit(id.Value), connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (id.Value, true);
     }
@@ -70,7 +73,7 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
 
     public async Task<ReleaseRecord?> FindAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         return await LoadAsync(connection, null, id, forUpdate: false, cancellationToken);
     }
 
@@ -81,15 +84,15 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<ReleaseRecord> ChangeAsync(long id, string actor, DateTimeOffset at, Func<ReleaseRecord, ReleaseChange> change, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var after = await ChangeAsync(connection, transaction, id, actor, at, change, cancellationToken);
+        var after = await ChangeAsync(Audit, connection, transaction, id, actor, at, change, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return after;
     }
 
     /// <summary>The same change inside the caller's transaction (the check queue writes results and the move to checked together).</summary>
-    internal async Task<ReleaseRecord> ChangeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string actor, DateTimeOffset at,
+    internal static async Task<ReleaseRecord> ChangeAsync(AuditLog audit, NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string actor, DateTimeOffset at,
         Func<ReleaseRecord, ReleaseChange> change, CancellationToken cancellationToken)
     {
         var before = await LoadAsync(connection, transaction, id, forUpdate: true, cancellationToken)
@@ -130,7 +133,7 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
             var revoked = await connection.ExecuteAsync(new CommandDefinition(revoke, new { id, at = at.UtcDateTime, actor, reason }, transaction, cancellationToken: cancellationToken));
             if (revoked != 1) throw new InvalidTransitionException(request.State, request.State, "there is no publication in force to revoke");
         }
-        foreach (var entry in what.Audit) await _audit.AppendAsync(entry, connection, transaction, cancellationToken);
+        foreach (var entry in what.Audit) await audit.AppendAsync(entry, connection, transaction, cancellationToken);
 
         return (await LoadAsync(connection, transaction, id, forUpdate: false, cancellationToken))!;
     }
@@ -142,10 +145,10 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
     public async Task<bool> RecordCheckAsync(long requestId, int version, string name, AutomatedCheck check, string summary, string? verdictJson,
         long? datasetId, DateTimeOffset at, AuditEntry audit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (!await StoreCheckAsync(connection, transaction, requestId, version, name, check, summary, verdictJson, datasetId, at, cancellationToken)) return false;
-        await _audit.AppendAsync(audit, connection, transaction, cancellationToken);
+        await Audit.AppendAsync(audit, connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -183,7 +186,7 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
             ORDER BY r.updated_at DESC, r.id DESC
             """;
         var stateNames = states?.Select(ReleaseStateNames.ToDb).ToArray();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(sql, new { teamId, eventId, states = stateNames }, cancellationToken: cancellationToken));
         return rows.Select(row => row.ToSummary()).ToList();
     }
@@ -214,7 +217,7 @@ public sealed class ReleaseRepository(NpgsqlDataSource dataSource)
     /// <summary>The requests whose ids <paramref name="idsSql"/> selects, loaded whole, in the order it gives.</summary>
     private async Task<IReadOnlyList<ReleaseRecord>> LoadEachAsync(string idsSql, object parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var ids = (await connection.QueryAsync<long>(new CommandDefinition(idsSql, parameters, cancellationToken: cancellationToken))).ToList();
         var records = new List<ReleaseRecord>();
         foreach (var id in ids) records.Add((await LoadAsync(connection, null, id, forUpdate: false, cancellationToken))!);

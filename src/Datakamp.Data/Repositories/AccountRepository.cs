@@ -6,8 +6,11 @@ using Npgsql;
 namespace Datakamp.Data.Repositories;
 
 /// <summary>Accounts, their password hashes, one-time set-password links and sign-in lockout.</summary>
-public sealed class AccountRepository(NpgsqlDataSource dataSource)
+public sealed class AccountRepository(Database database)
 {
+    // Read per call, not captured: the host constructs repositories before its database has started.
+    private NpgsqlDataSource DataSource => database.DataSource;
+
     static AccountRepository() => DapperConventions.Apply();
 
     private const string SelectAccount = """
@@ -22,14 +25,14 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             INSERT INTO accounts (username, display_name, is_staff, is_checker, team_id)
             VALUES (@username, @displayName, @isStaff, @isChecker, @teamId) RETURNING id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { username, displayName, isStaff, isChecker, teamId }, cancellationToken: cancellationToken));
         return (await FindAsync(id, cancellationToken))!;
     }
 
     public async Task<Account?> FindAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AccountRow>(new CommandDefinition($"{SelectAccount} WHERE a.id = @id", new { id }, cancellationToken: cancellationToken));
         return row?.ToAccount();
     }
@@ -37,7 +40,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     /// <summary>What sign-in needs: the account, its password hash and its lockout state.</summary>
     public async Task<SignInRecord?> FindForSignInAsync(string username, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AccountRow>(new CommandDefinition($"{SelectAccount} WHERE a.username = @username", new { username }, cancellationToken: cancellationToken));
         return row is null ? null : new SignInRecord(row.ToAccount(), row.PasswordHash, row.FailedSignIns, row.LockedUntil is { } until ? new DateTimeOffset(until, TimeSpan.Zero) : null);
     }
@@ -50,7 +53,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
                 locked_until = CASE WHEN failed_sign_ins + 1 >= @lockAfter THEN now() + @lockFor ELSE locked_until END
             WHERE id = @id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { id, lockAfter, lockFor }, cancellationToken: cancellationToken));
     }
 
@@ -60,7 +63,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             UPDATE accounts SET failed_sign_ins = 0, locked_until = NULL, password_hash = coalesce(@rehashedPassword, password_hash)
             WHERE id = @id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { id, rehashedPassword }, cancellationToken: cancellationToken));
     }
 
@@ -68,14 +71,14 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     public async Task IssueSetPasswordTokenAsync(long id, string tokenSha256, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE accounts SET set_password_token_sha256 = @tokenSha256, set_password_expires_at = @expiresAt WHERE id = @id";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { id, tokenSha256, expiresAt }, cancellationToken: cancellationToken));
     }
 
     /// <summary>The account a still-valid, unused set-password token belongs to.</summary>
     public async Task<Account?> FindBySetPasswordTokenAsync(string tokenSha256, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AccountRow>(new CommandDefinition(
             $"{SelectAccount} WHERE a.set_password_token_sha256 = @tokenSha256 AND a.set_password_expires_at > now() AND a.disabled_at IS NULL",
             new { tokenSha256 }, cancellationToken: cancellationToken));
@@ -91,7 +94,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
             WHERE set_password_token_sha256 = @tokenSha256 AND set_password_expires_at > now() AND disabled_at IS NULL
             RETURNING id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql, new { tokenSha256, passwordHash }, cancellationToken: cancellationToken));
         return id is null ? null : await FindAsync(id.Value, cancellationToken);
     }
@@ -99,7 +102,7 @@ public sealed class AccountRepository(NpgsqlDataSource dataSource)
     public async Task SetPasswordHashAsync(long id, string passwordHash, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE accounts SET password_hash = @passwordHash WHERE id = @id";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { id, passwordHash }, cancellationToken: cancellationToken));
     }
 

@@ -5,8 +5,11 @@ using Npgsql;
 namespace Datakamp.Data.Repositories;
 
 /// <summary>Registered microdata files and the grants that let teams use them.</summary>
-public sealed class DatasetRepository(NpgsqlDataSource dataSource)
+public sealed class DatasetRepository(Database database)
 {
+    // Read per call, not captured: the host constructs repositories before its database has started.
+    private NpgsqlDataSource DataSource => database.DataSource;
+
     static DatasetRepository() => DapperConventions.Apply();
 
     public async Task<Dataset> RegisterAsync(Dataset dataset, CancellationToken cancellationToken)
@@ -16,7 +19,7 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
             VALUES (@EventId, @Name, @Description, @FilePath, @Sha256, @SizeBytes, @Columns, @UnitColumn, @Policy)
             RETURNING id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new
         {
             dataset.EventId, dataset.Name, dataset.Description, dataset.FilePath, dataset.Sha256, dataset.SizeBytes,
@@ -31,7 +34,7 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
             SELECT id, event_id, name, description, file_path, sha256, size_bytes, columns, unit_column, policy
             FROM datasets WHERE id = @id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QuerySingleOrDefaultAsync<DatasetRow>(new CommandDefinition(sql, new { id }, cancellationToken: cancellationToken)))?.ToDataset();
     }
 
@@ -41,7 +44,7 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
             SELECT id, event_id, name, description, file_path, sha256, size_bytes, columns, unit_column, policy
             FROM datasets WHERE event_id = @eventId ORDER BY name
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<DatasetRow>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToDataset()).ToList();
     }
@@ -58,7 +61,7 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
             WHERE g.team_id = @teamId AND g.revoked_at IS NULL AND (g.ends_on IS NULL OR g.ends_on >= @today)
             ORDER BY d.name
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<DatasetRow>(new CommandDefinition(sql, new { teamId, today }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToDataset()).ToList();
     }
@@ -80,7 +83,7 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
             VALUES (@DatasetId, @TeamId, @Purpose, @GrantedBy, @GrantedAt, @EndsOn)
             RETURNING id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(lockTeam, new { grant.TeamId }, transaction, cancellationToken: cancellationToken));
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(inForce, new { grant.DatasetId, grant.TeamId, today }, transaction, cancellationToken: cancellationToken)))
@@ -104,7 +107,7 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
             WHERE dataset_id = @datasetId AND team_id = @teamId AND revoked_at IS NULL AND (ends_on IS NULL OR ends_on >= @today)
             RETURNING id, dataset_id, team_id, purpose, granted_by, granted_at, ends_on, revoked_at, revoked_by, revoke_reason
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<GrantRow>(new CommandDefinition(sql, new
         {
             datasetId, teamId, today, revocation.RevokedAt, revocation.RevokedBy, revocation.Reason,
@@ -119,7 +122,7 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
             SELECT id, dataset_id, team_id, purpose, granted_by, granted_at, ends_on, revoked_at, revoked_by, revoke_reason
             FROM dataset_grants WHERE dataset_id = @datasetId ORDER BY team_id, granted_at, id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<GrantRow>(new CommandDefinition(sql, new { datasetId }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToGrant()).ToList();
     }
@@ -128,7 +131,7 @@ public sealed class DatasetRepository(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<string>> ListEventsWithDatasetAsync(string name, CancellationToken cancellationToken)
     {
         const string sql = "SELECT e.slug FROM events e JOIN datasets d ON d.event_id = e.id WHERE d.name = @name ORDER BY e.slug";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<string>(new CommandDefinition(sql, new { name }, cancellationToken: cancellationToken))).ToList();
     }
 

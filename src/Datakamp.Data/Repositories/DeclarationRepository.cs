@@ -10,8 +10,11 @@ namespace Datakamp.Data.Repositories;
 /// Each event's confidentiality declaration, version by version, and which account accepted which version when
 /// (migration 0009). Publishing and accepting are audited in the same transaction as the row they write.
 /// </summary>
-public sealed class DeclarationRepository(NpgsqlDataSource dataSource)
+public sealed class DeclarationRepository(Database database)
 {
+    // Read per call, not captured: the host constructs repositories before its database has started.
+    private NpgsqlDataSource DataSource => database.DataSource;
+
     static DeclarationRepository() => DapperConventions.Apply();
 
     private const string SelectVersion = "SELECT event_id, version, text, sha256, published_at, published_by FROM declaration_versions";
@@ -20,7 +23,7 @@ public sealed class DeclarationRepository(NpgsqlDataSource dataSource)
     public async Task<Declaration?> CurrentAsync(long eventId, CancellationToken cancellationToken)
     {
         const string sql = $"{SelectVersion} WHERE event_id = @eventId ORDER BY version DESC LIMIT 1";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
         return row?.ToDeclaration();
     }
@@ -38,7 +41,7 @@ public sealed class DeclarationRepository(NpgsqlDataSource dataSource)
             INSERT INTO declaration_versions (event_id, version, text, sha256, published_at, published_by)
             VALUES (@EventId, @Version, @Text, @Sha256, @publishedAt, @PublishedBy)
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition(lockEvent, new { eventId }, transaction, cancellationToken: cancellationToken)) is null)
             throw new KeyNotFoundException($"event {eventId} does not exist");
@@ -48,7 +51,7 @@ public sealed class DeclarationRepository(NpgsqlDataSource dataSource)
         {
             declaration.EventId, declaration.Version, declaration.Text, declaration.Sha256, publishedAt = at.UtcDateTime, declaration.PublishedBy,
         }, transaction, cancellationToken: cancellationToken));
-        await new AuditLog(dataSource).AppendAsync(AuditEntries.ForDeclaration(publishedBy, AuditActions.DeclarationPublished, declaration),
+        await new AuditLog(DataSource).AppendAsync(AuditEntries.ForDeclaration(publishedBy, AuditActions.DeclarationPublished, declaration),
             connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return declaration;
@@ -61,7 +64,7 @@ public sealed class DeclarationRepository(NpgsqlDataSource dataSource)
             SELECT account_id, event_id, version, sha256, accepted_at FROM declaration_acceptances
             WHERE account_id = @accountId AND event_id = @eventId AND version = @version
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<AcceptanceRow>(new CommandDefinition(sql, new { accountId, eventId, version }, cancellationToken: cancellationToken));
         return row?.ToAcceptance();
     }
@@ -81,7 +84,7 @@ public sealed class DeclarationRepository(NpgsqlDataSource dataSource)
             WHERE a.id = @accountId AND a.disabled_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM declaration_acceptances x WHERE x.account_id = a.id AND x.event_id = d.event_id AND x.version = d.version)
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<VersionRow>(new CommandDefinition(sql, new { accountId }, cancellationToken: cancellationToken));
         return row?.ToDeclaration();
     }
@@ -97,14 +100,14 @@ public sealed class DeclarationRepository(NpgsqlDataSource dataSource)
             VALUES (@accountId, @EventId, @Version, @Sha256, @acceptedAt)
             ON CONFLICT DO NOTHING
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(insert, new
         {
             accountId, declaration.EventId, declaration.Version, declaration.Sha256, acceptedAt = at.UtcDateTime,
         }, transaction, cancellationToken: cancellationToken));
         if (inserted == 1)
-            await new AuditLog(dataSource).AppendAsync(AuditEntries.ForDeclaration(actor, AuditActions.DeclarationAccepted, declaration, teamId),
+            await new AuditLog(DataSource).AppendAsync(AuditEntries.ForDeclaration(actor, AuditActions.DeclarationAccepted, declaration, teamId),
                 connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (await FindAcceptanceAsync(accountId, declaration.EventId, declaration.Version, cancellationToken))!;

@@ -6,8 +6,11 @@ using Npgsql;
 namespace Datakamp.Data.Repositories;
 
 /// <summary>Events and their teams.</summary>
-public sealed class EventRepository(NpgsqlDataSource dataSource)
+public sealed class EventRepository(Database database)
 {
+    // Read per call, not captured: the host constructs repositories before its database has started.
+    private NpgsqlDataSource DataSource => database.DataSource;
+
     static EventRepository() => DapperConventions.Apply();
 
     public async Task<Event> CreateEventAsync(Slug slug, string name, DateOnly startsOn, DateOnly endsOn, CancellationToken cancellationToken)
@@ -16,7 +19,7 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
             INSERT INTO events (slug, name, starts_on, ends_on) VALUES (@slug, @name, @startsOn, @endsOn)
             RETURNING id
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { slug = slug.Value, name, startsOn, endsOn }, cancellationToken: cancellationToken));
         return new Event(id, slug, name, startsOn, endsOn);
     }
@@ -25,21 +28,21 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
     public async Task SetReleaseCheckersAsync(long eventId, int checkers, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE events SET release_checkers = @checkers WHERE id = @eventId";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { eventId, checkers }, cancellationToken: cancellationToken));
     }
 
     public async Task<int> GetReleaseCheckersAsync(long eventId, CancellationToken cancellationToken)
     {
         const string sql = "SELECT release_checkers FROM events WHERE id = @eventId";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
     }
 
     public async Task<Event?> FindEventAsync(Slug slug, CancellationToken cancellationToken)
     {
         const string sql = "SELECT id, slug, name, starts_on, ends_on FROM events WHERE slug = @slug";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(sql, new { slug = slug.Value }, cancellationToken: cancellationToken));
         return row?.ToEvent();
     }
@@ -48,7 +51,7 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
     public async Task<EventSandboxSettings> GetSandboxSettingsAsync(long eventId, CancellationToken cancellationToken)
     {
         const string sql = "SELECT sandbox_image AS image, sandbox_memory_mb AS memory_mb, sandbox_cpus AS cpus, sandbox_pids AS pids, sandbox_workspace_mb AS workspace_mb FROM events WHERE id = @eventId";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<EventSandboxSettings>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
     }
 
@@ -59,7 +62,7 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
             UPDATE events SET sandbox_image = @Image, sandbox_memory_mb = @MemoryMb, sandbox_cpus = @Cpus, sandbox_pids = @Pids, sandbox_workspace_mb = @WorkspaceMb
             WHERE id = @eventId
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { eventId, settings.Image, settings.MemoryMb, settings.Cpus, settings.Pids, settings.WorkspaceMb },
             cancellationToken: cancellationToken));
     }
@@ -67,7 +70,7 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
     public async Task<Team?> FindTeamAsync(long teamId, CancellationToken cancellationToken)
     {
         const string sql = "SELECT id, event_id, slug, name FROM teams WHERE id = @teamId";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<TeamRow>(new CommandDefinition(sql, new { teamId }, cancellationToken: cancellationToken));
         return row?.ToTeam();
     }
@@ -75,7 +78,7 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<Event>> ListEventsAsync(CancellationToken cancellationToken)
     {
         const string sql = "SELECT id, slug, name, starts_on, ends_on FROM events ORDER BY starts_on DESC, slug";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(sql, cancellationToken: cancellationToken));
         return rows.Select(row => row.ToEvent()).ToList();
     }
@@ -83,7 +86,7 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
     public async Task<Event?> FindEventByIdAsync(long eventId, CancellationToken cancellationToken)
     {
         const string sql = "SELECT id, slug, name, starts_on, ends_on FROM events WHERE id = @eventId";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
         return row?.ToEvent();
     }
@@ -91,7 +94,7 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
     public async Task<Team> CreateTeamAsync(long eventId, Slug slug, string name, CancellationToken cancellationToken)
     {
         const string sql = "INSERT INTO teams (event_id, slug, name) VALUES (@eventId, @slug, @name) RETURNING id";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { eventId, slug = slug.Value, name }, cancellationToken: cancellationToken));
         return new Team(id, eventId, slug, name);
     }
@@ -99,7 +102,7 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<Team>> ListTeamsAsync(long eventId, CancellationToken cancellationToken)
     {
         const string sql = "SELECT id, event_id, slug, name FROM teams WHERE event_id = @eventId ORDER BY slug";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<TeamRow>(new CommandDefinition(sql, new { eventId }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToTeam()).ToList();
     }
@@ -108,7 +111,7 @@ public sealed class EventRepository(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<string>> ListEventsWithTeamAsync(Slug teamSlug, CancellationToken cancellationToken)
     {
         const string sql = "SELECT e.slug FROM events e JOIN teams t ON t.event_id = e.id WHERE t.slug = @slug ORDER BY e.slug";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<string>(new CommandDefinition(sql, new { slug = teamSlug.Value }, cancellationToken: cancellationToken))).ToList();
     }
 

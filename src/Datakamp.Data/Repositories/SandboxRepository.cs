@@ -6,8 +6,11 @@ using Npgsql;
 namespace Datakamp.Data.Repositories;
 
 /// <summary>The desired state of each team's sandbox.</summary>
-public sealed class SandboxRepository(NpgsqlDataSource dataSource)
+public sealed class SandboxRepository(Database database)
 {
+    // Read per call, not captured: the host constructs repositories before its database has started.
+    private NpgsqlDataSource DataSource => database.DataSource;
+
     static SandboxRepository() => DapperConventions.Apply();
 
     private const string SelectSandbox = """
@@ -19,7 +22,7 @@ public sealed class SandboxRepository(NpgsqlDataSource dataSource)
     /// <summary>This database's installation id (see migration 0003).</summary>
     public async Task<string> GetInstallationIdAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT id FROM installation", cancellationToken: cancellationToken)) ?? "";
     }
 
@@ -30,14 +33,14 @@ public sealed class SandboxRepository(NpgsqlDataSource dataSource)
             INSERT INTO sandboxes (team_id, desired_state, container_name, ide_token) VALUES (@teamId, 'stopped', @containerName, @newToken)
             ON CONFLICT (team_id) DO NOTHING
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(insert, new { teamId, containerName, newToken }, cancellationToken: cancellationToken));
         return (await FindAsync(connection, teamId, cancellationToken))!;
     }
 
     public async Task<SandboxRecord?> FindAsync(long teamId, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         return await FindAsync(connection, teamId, cancellationToken);
     }
 
@@ -49,7 +52,7 @@ public sealed class SandboxRepository(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<SandboxRecord>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<SandboxRow>(new CommandDefinition($"{SelectSandbox} ORDER BY e.slug, t.slug", cancellationToken: cancellationToken));
         return rows.Select(row => row.ToRecord()).ToList();
     }
@@ -57,7 +60,7 @@ public sealed class SandboxRepository(NpgsqlDataSource dataSource)
     public async Task SetDesiredStateAsync(long teamId, SandboxDesiredState state, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE sandboxes SET desired_state = @state, updated_at = now() WHERE team_id = @teamId";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { teamId, state = ToText(state) }, cancellationToken: cancellationToken));
     }
 
@@ -65,7 +68,7 @@ public sealed class SandboxRepository(NpgsqlDataSource dataSource)
     public async Task RecordOutcomeAsync(long teamId, string? containerId, string? error, CancellationToken cancellationToken)
     {
         const string sql = "UPDATE sandboxes SET container_id = @containerId, last_error = @error, updated_at = now() WHERE team_id = @teamId";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { teamId, containerId, error }, cancellationToken: cancellationToken));
     }
 
@@ -76,7 +79,7 @@ public sealed class SandboxRepository(NpgsqlDataSource dataSource)
             UPDATE sandboxes SET generation = generation + 1, ide_token = @newToken, container_id = NULL, last_error = NULL, updated_at = now()
             WHERE team_id = @teamId
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, new { teamId, newToken }, cancellationToken: cancellationToken));
     }
 

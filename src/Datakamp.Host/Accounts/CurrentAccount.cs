@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Datakamp.Data;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain.Accounts;
 
@@ -12,21 +11,21 @@ namespace Datakamp.Host.Accounts;
 public static class CurrentAccount
 {
     /// <summary>The account when it is an enabled member of a team; null otherwise.</summary>
-    public static async Task<Account?> MemberAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
-        await FindAsync(user, database, cancellationToken) is { Team: not null, Disabled: false } account ? account : null;
+    public static async Task<Account?> MemberAsync(ClaimsPrincipal user, AccountRepository accounts, CancellationToken cancellationToken) =>
+        await FindAsync(user, accounts, cancellationToken) is { Team: not null, Disabled: false } account ? account : null;
 
     /// <summary>The account when it is an enabled output checker; null otherwise.</summary>
-    public static async Task<Account?> CheckerAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
-        await FindAsync(user, database, cancellationToken) is { IsChecker: true, Disabled: false } account ? account : null;
+    public static async Task<Account?> CheckerAsync(ClaimsPrincipal user, AccountRepository accounts, CancellationToken cancellationToken) =>
+        await FindAsync(user, accounts, cancellationToken) is { IsChecker: true, Disabled: false } account ? account : null;
 
     /// <summary>The account when it is enabled, whatever its roles; null otherwise.</summary>
-    public static async Task<Account?> EnabledAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
-        await FindAsync(user, database, cancellationToken) is { Disabled: false } account ? account : null;
+    public static async Task<Account?> EnabledAsync(ClaimsPrincipal user, AccountRepository accounts, CancellationToken cancellationToken) =>
+        await FindAsync(user, accounts, cancellationToken) is { Disabled: false } account ? account : null;
 
     /// <summary>The account when it is enabled staff; null otherwise.</summary>
-    public static async Task<Account?> StaffAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
-        await FindAsync(user, database, cancellationToken) is { IsStaff: true, Disabled: false } account ? account : null;
+    public static async Task<Account?> StaffAsync(ClaimsPrincipal user, AccountRepository accounts, CancellationToken cancellationToken) =>
+        await FindAsync(user, accounts, cancellationToken) is { IsStaff: true, Disabled: false } account ? account : null;
 
-    private static async Task<Account?> FindAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken) =>
-        user.AccountId() is { } id ? await new AccountRepository(database.DataSource).FindAsync(id, cancellationToken) : null;
+    private static async Task<Account?> FindAsync(ClaimsPrincipal user, AccountRepository accounts, CancellationToken cancellationToken) =>
+        user.AccountId() is { } id ? await accounts.FindAsync(id, cancellationToken) : null;
 }

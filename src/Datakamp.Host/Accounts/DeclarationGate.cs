@@ -12,7 +12,7 @@ namespace Datakamp.Host.Accounts;
 /// and every IDE request, so a direct URL is refused as surely as a hidden button.
 /// Staff and output checkers who are not in a team have nothing due; nor does anyone in an event without a declaration.
 /// </summary>
-public sealed class DeclarationGate(Database database) : IDeclarationGate
+public sealed class DeclarationGate(DeclarationRepository declarations) : IDeclarationGate
 {
     public const string Path = "/declaration";
     public const string RefusalTitle = "Accept the confidentiality declaration first";
@@ -23,7 +23,7 @@ public sealed class DeclarationGate(Database database) : IDeclarationGate
     /// version may be published by the admin verb in another process, and must block at once.
     /// </summary>
     public async Task<Declaration?> DueAsync(ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        user.AccountId() is { } id ? await new DeclarationRepository(database.DataSource).DueForAsync(id, cancellationToken) : null;
+        user.AccountId() is { } id ? await declarations.DueForAsync(id, cancellationToken) : null;
 
     /// <summary>Answers a request that the declaration holds back with a page that names it (403).</summary>
     public static Task WriteRefusalAsync(HttpContext context) =>

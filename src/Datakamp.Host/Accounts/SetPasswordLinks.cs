@@ -14,7 +14,7 @@ namespace Datakamp.Host.Accounts;
 /// the link, and never learn the password. Only the token's SHA-256 is stored; a link works once and
 /// expires after <see cref="ValidFor"/>.
 /// </summary>
-public sealed class SetPasswordLinks(Database database, AuditTrail audit)
+public sealed class SetPasswordLinks(AccountRepository accounts, AuditTrail audit)
 {
     public static readonly TimeSpan ValidFor = TimeSpan.FromHours(72);
 
@@ -24,20 +24,20 @@ public sealed class SetPasswordLinks(Database database, AuditTrail audit)
     public async Task<string> CreateAsync(Account account, string actor, CancellationToken cancellationToken)
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        await new AccountRepository(database.DataSource).IssueSetPasswordTokenAsync(account.Id, Sha256(token), DateTimeOffset.UtcNow + ValidFor, cancellationToken);
+        await accounts.IssueSetPasswordTokenAsync(account.Id, Sha256(token), DateTimeOffset.UtcNow + ValidFor, cancellationToken);
         await audit.RecordAsync(AuditEntries.ForAccount(actor, AuditActions.SetPasswordLinkIssued, account), cancellationToken);
         return PathFor(token);
     }
 
     public Task<Account?> FindAsync(string token, CancellationToken cancellationToken) =>
-        IsWellFormed(token) ? new AccountRepository(database.DataSource).FindBySetPasswordTokenAsync(Sha256(token), cancellationToken) : Task.FromResult<Account?>(null);
+        IsWellFormed(token) ? accounts.FindBySetPasswordTokenAsync(Sha256(token), cancellationToken) : Task.FromResult<Account?>(null);
 
     /// <summary>Sets the password if the link is still valid; returns the account, or null for a used, expired or unknown link.</summary>
     public async Task<Account?> RedeemAsync(string token, string password, CancellationToken cancellationToken)
     {
         var account = await FindAsync(token, cancellationToken);
         if (account is null) return null;
-        var redeemed = await new AccountRepository(database.DataSource).RedeemSetPasswordTokenAsync(Sha256(token), SignInService.HashPassword(account, password), cancellationToken);
+        var redeemed = await accounts.RedeemSetPasswordTokenAsync(Sha256(token), SignInService.HashPassword(account, password), cancellationToken);
         if (redeemed is not null)
             await audit.RecordAsync(AuditEntries.ForAccount(SignInService.Actor(redeemed), AuditActions.PasswordSet, redeemed), cancellationToken);
         return redeemed;

@@ -15,7 +15,7 @@ namespace Datakamp.Host.Accounts;
 /// per-address rate limit on the sign-in form). Every attempt, good or bad, is an audit event. The
 /// answer to a person never says which part was wrong, nor whether the account exists.
 /// </summary>
-public sealed class SignInService(Database database, AuditTrail audit, ILogger<SignInService> logger)
+public sealed class SignInService(AccountRepository accounts, AuditTrail audit, ILogger<SignInService> logger)
 {
     public const int LockAfterFailures = 5;
     public static readonly TimeSpan LockFor = TimeSpan.FromMinutes(15);
@@ -28,7 +28,6 @@ public sealed class SignInService(Database database, AuditTrail audit, ILogger<S
 
     public async Task<Account?> VerifyAsync(string username, string password, string? remoteAddress, CancellationToken cancellationToken)
     {
-        var accounts = new AccountRepository(database.DataSource);
         var normalized = username.Trim().ToLowerInvariant();
         var record = normalized.Length is > 0 and <= 40 ? await accounts.FindForSignInAsync(normalized, cancellationToken) : null;
 

@@ -3,7 +3,6 @@ using Datakamp.Domain;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Cli;
 using Datakamp.Host.Staff;
-using Npgsql;
 
 namespace Datakamp.Host.Admin;
 
@@ -62,19 +61,18 @@ internal static class AdminCommand
         var username = DatasetCommands.Required(options, "username");
         var name = DatasetCommands.Required(options, "name");
         await using var services = await StaffServicesForCommand.OpenAsync(configuration);
-        long? teamId = options.TryGetValue("team", out var team) ? await FindTeamAsync(services.Database.DataSource, team) : null;
+        long? teamId = options.TryGetValue("team", out var team) ? await FindTeamAsync(services.Events, team) : null;
         var (account, link) = await services.Staff.CreateAccountAsync(username, name, options.ContainsKey("staff"), options.ContainsKey("checker"), teamId, actor,
             CancellationToken.None);
         Console.WriteLine($"created account {account.Username}; one-time set-password link (valid {SetPasswordLinks.ValidFor.TotalHours:0} h): {link}");
         return ExitCodes.Ok;
     }
 
-    private static async Task<long> FindTeamAsync(NpgsqlDataSource dataSource, string team)
+    private static async Task<long> FindTeamAsync(EventRepository events, string team)
     {
         var parts = team.Split('/');
         if (parts.Length != 2 || !Slug.TryParse(parts[0], out var eventSlug) || !Slug.TryParse(parts[1], out var teamSlug))
             throw new UsageException($"--team must be EVENT/TEAM, e.g. demo/noord (got '{team}')");
-        var events = new EventRepository(dataSource);
         var dk = await events.FindEventAsync(eventSlug, CancellationToken.None) ?? throw new UsageException($"there is no event '{eventSlug}'");
         var found = (await events.ListTeamsAsync(dk.Id, CancellationToken.None)).FirstOrDefault(t => t.Slug == teamSlug)
                     ?? throw new UsageException($"event '{eventSlug}' has no team '{teamSlug}'");

@@ -17,7 +17,7 @@ internal static class DatasetCommands
         var policy = Required(options, "policy");
 
         await using var services = await StaffServicesForCommand.OpenAsync(configuration);
-        var dk = await EventCommands.FindEventAsync(options, services.Database.DataSource);
+        var dk = await EventCommands.FindEventAsync(options, services.Events);
         var dataset = await services.DataAccess.RegisterAsync(dk.Id, name, file, unit, policy, options.GetValueOrDefault("description", ""), actor, CancellationToken.None);
         Console.WriteLine($"registered dataset {dataset.Name} of event {dk.Slug}: {dataset.Columns.Count} columns, unit {dataset.UnitColumn}, policy {dataset.Policy}, sha256 {dataset.Sha256}");
         return ExitCodes.Ok;

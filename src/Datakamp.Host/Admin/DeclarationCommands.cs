@@ -1,4 +1,5 @@
 using System.Text;
+using Datakamp.Data;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain;
 using Datakamp.Domain.Events;
@@ -21,9 +22,10 @@ internal static class DeclarationCommands
         var eventSlug = Slug.Parse(DatasetCommands.Required(options, "event"), "--event");
         var text = ReadText(Path.GetFullPath(DatasetCommands.Required(options, "file")));
 
-        await using var database = await DatabaseForCommand.OpenAsync(configuration, CancellationToken.None);
-        var dk = await new EventRepository(database.DataSource).FindEventAsync(eventSlug, CancellationToken.None) ?? throw new UsageException($"there is no event '{eventSlug}'");
-        var declarations = new DeclarationRepository(database.DataSource);
+        await using var opened = await DatabaseForCommand.OpenAsync(configuration, CancellationToken.None);
+        var database = Database.OpenedOn(opened.DataSource);
+        var dk = await new EventRepository(database).FindEventAsync(eventSlug, CancellationToken.None) ?? throw new UsageException($"there is no event '{eventSlug}'");
+        var declarations = new DeclarationRepository(database);
         // The same text again is no new version: asking everyone to accept what they accepted already teaches them to click blindly.
         if (await declarations.CurrentAsync(dk.Id, CancellationToken.None) is { } current && current.Sha256 == Declaration.HashOf(text))
         {
@@ -39,9 +41,10 @@ internal static class DeclarationCommands
     public static async Task<int> ShowAsync(IReadOnlyDictionary<string, string> options, CommandConfiguration configuration)
     {
         var eventSlug = Slug.Parse(DatasetCommands.Required(options, "event"), "--event");
-        await using var database = await DatabaseForCommand.OpenAsync(configuration, CancellationToken.None);
-        var dk = await new EventRepository(database.DataSource).FindEventAsync(eventSlug, CancellationToken.None) ?? throw new UsageException($"there is no event '{eventSlug}'");
-        if (await new DeclarationRepository(database.DataSource).CurrentAsync(dk.Id, CancellationToken.None) is not { } current)
+        await using var opened = await DatabaseForCommand.OpenAsync(configuration, CancellationToken.None);
+        var database = Database.OpenedOn(opened.DataSource);
+        var dk = await new EventRepository(database).FindEventAsync(eventSlug, CancellationToken.None) ?? throw new UsageException($"there is no event '{eventSlug}'");
+        if (await new DeclarationRepository(database).CurrentAsync(dk.Id, CancellationToken.None) is not { } current)
         {
             Console.WriteLine($"event {eventSlug} has no confidentiality declaration: team members are not asked to accept one, and nothing is held back. "
                 + "Publish one with: datakamp admin set-declaration --event " + eventSlug + " --file PATH");

@@ -2,7 +2,6 @@ using Datakamp.Data.Repositories;
 using Datakamp.Domain;
 using Datakamp.Domain.Events;
 using Datakamp.Host.Cli;
-using Npgsql;
 
 namespace Datakamp.Host.Admin;
 
@@ -20,7 +19,7 @@ internal static class EventCommands
         var count = int.Parse(countText, System.Globalization.CultureInfo.InvariantCulture);
 
         await using var services = await StaffServicesForCommand.OpenAsync(configuration);
-        var dk = await FindEventAsync(options, services.Database.DataSource);
+        var dk = await FindEventAsync(options, services.Events);
         await services.Staff.SetCheckersAsync(dk.Id, count, actor, CancellationToken.None);
         Console.WriteLine(count == 1
             ? $"event {dk.Slug}: one output checker reviews each release request"
@@ -29,9 +28,9 @@ internal static class EventCommands
     }
 
     /// <summary>The event that <c>--event</c> names, or a usage error saying there is none.</summary>
-    internal static async Task<Event> FindEventAsync(IReadOnlyDictionary<string, string> options, NpgsqlDataSource dataSource)
+    internal static async Task<Event> FindEventAsync(IReadOnlyDictionary<string, string> options, EventRepository events)
     {
         var eventSlug = Slug.Parse(DatasetCommands.Required(options, "event"), "--event");
-        return await new EventRepository(dataSource).FindEventAsync(eventSlug, CancellationToken.None) ?? throw new UsageException($"there is no event '{eventSlug}'");
+        return await events.FindEventAsync(eventSlug, CancellationToken.None) ?? throw new UsageException($"there is no event '{eventSlug}'");
     }
 }

@@ -3,7 +3,6 @@ using Datakamp.Domain;
 using Datakamp.Domain.Datasets;
 using Datakamp.Domain.Events;
 using Datakamp.Host.Cli;
-using Npgsql;
 
 namespace Datakamp.Host.Admin;
 
@@ -20,7 +19,7 @@ internal static class GrantCommands
     {
         var purpose = DatasetCommands.Required(options, "purpose");
         await using var services = await StaffServicesForCommand.OpenAsync(configuration);
-        var (dk, team, dataset) = await ResolveAsync(options, services.Database.DataSource);
+        var (dk, team, dataset) = await ResolveAsync(options, services);
         var grant = await services.DataAccess.GrantAsync(dataset.Id, team.Id, purpose, options.GetValueOrDefault("until"), actor, CancellationToken.None);
         Console.WriteLine($"granted dataset {dataset.Name} to team {dk.Slug}/{team.Slug}{(grant.EndsOn is { } last ? $" until {last:yyyy-MM-dd}" : "")}; "
             + "a running sandbox gets it at its next reconciliation (its container is replaced, the workspace stays)");
@@ -31,7 +30,7 @@ internal static class GrantCommands
     {
         var reason = DatasetCommands.Required(options, "reason");
         await using var services = await StaffServicesForCommand.OpenAsync(configuration);
-        var (dk, team, dataset) = await ResolveAsync(options, services.Database.DataSource);
+        var (dk, team, dataset) = await ResolveAsync(options, services);
         await services.DataAccess.RevokeAsync(dataset.Id, team.Id, reason, actor, CancellationToken.None);
         Console.WriteLine($"revoked the grant of dataset {dataset.Name} to team {dk.Slug}/{team.Slug}; "
             + "a running sandbox loses it at its next reconciliation (its container is replaced, the workspace stays)");
@@ -39,16 +38,16 @@ internal static class GrantCommands
     }
 
     /// <summary>The event, and its team and dataset that the options name; a team or dataset of another event is named as such.</summary>
-    private static async Task<(Event Event, Team Team, Dataset Dataset)> ResolveAsync(IReadOnlyDictionary<string, string> options, NpgsqlDataSource dataSource)
+    private static async Task<(Event Event, Team Team, Dataset Dataset)> ResolveAsync(IReadOnlyDictionary<string, string> options, StaffServicesForCommand services)
     {
-        var dk = await EventCommands.FindEventAsync(options, dataSource);
+        var dk = await EventCommands.FindEventAsync(options, services.Events);
         var teamSlug = Slug.Parse(DatasetCommands.Required(options, "team"), "--team");
         var datasetName = DatasetCommands.Required(options, "dataset");
 
-        var events = new EventRepository(dataSource);
+        var events = services.Events;
         var team = (await events.ListTeamsAsync(dk.Id, CancellationToken.None)).FirstOrDefault(t => t.Slug == teamSlug)
                    ?? throw NotInEvent("team", teamSlug.Value, dk.Slug, await events.ListEventsWithTeamAsync(teamSlug, CancellationToken.None));
-        var datasets = new DatasetRepository(dataSource);
+        var datasets = services.Datasets;
         var dataset = (await datasets.ListAsync(dk.Id, CancellationToken.None)).FirstOrDefault(d => d.Name == datasetName)
                       ?? throw NotInEvent("dataset", datasetName, dk.Slug, await datasets.ListEventsWithDatasetAsync(datasetName, CancellationToken.None));
         return (dk, team, dataset);

@@ -1,5 +1,6 @@
 using Datakamp.Data;
 using Datakamp.Data.Audit;
+using Datakamp.Data.Repositories;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Cli;
 using Datakamp.Host.Staff;
@@ -19,13 +20,21 @@ internal sealed class StaffServicesForCommand : IAsyncDisposable
     {
         _opened = opened;
         Database = Database.OpenedOn(opened.DataSource);
+        // Wired by hand as the host's container wires them: a verb starts no host.
+        Events = new EventRepository(Database);
+        Datasets = new DatasetRepository(Database);
+        var accounts = new AccountRepository(Database);
         var audit = new AuditTrail(Database);
-        Staff = new StaffConsole(Database, audit, new SetPasswordLinks(Database, audit));
-        DataAccess = new DataAccessConsole(Database, audit, Microsoft.Extensions.Options.Options.Create(configuration.Storage),
+        Staff = new StaffConsole(Events, accounts, audit, new SetPasswordLinks(accounts, audit));
+        DataAccess = new DataAccessConsole(Events, Datasets, audit, Microsoft.Extensions.Options.Options.Create(configuration.Storage),
             global::Datakamp.Releases.DatasetCaches.In(configuration.Storage.ResolvedStateDirectory), TimeProvider.System);
     }
 
     public Database Database { get; }
+
+    public EventRepository Events { get; }
+
+    public DatasetRepository Datasets { get; }
 
     public StaffConsole Staff { get; }
 

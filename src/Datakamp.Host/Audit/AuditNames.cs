@@ -1,5 +1,4 @@
 using System.Globalization;
-using Datakamp.Data;
 using Datakamp.Data.Repositories;
 
 namespace Datakamp.Host.Audit;
@@ -19,10 +18,8 @@ public sealed class AuditNames
     /// <summary>Every dataset of every event, by id, in the order of events and then names.</summary>
     public IReadOnlyDictionary<long, string> Datasets { get; }
 
-    public static async Task<AuditNames> LoadAsync(Database database, CancellationToken cancellationToken)
+    public static async Task<AuditNames> LoadAsync(EventRepository events, DatasetRepository datasetRepository, CancellationToken cancellationToken)
     {
-        var events = new EventRepository(database.DataSource);
-        var datasetRepository = new DatasetRepository(database.DataSource);
         var teams = new Dictionary<long, string>();
         var datasets = new Dictionary<long, string>();
         foreach (var dk in await events.ListEventsAsync(cancellationToken))

@@ -19,7 +19,8 @@ namespace Datakamp.Host.Demo;
 /// granted to both, and version 1 of its confidentiality declaration, unless the demo event exists already (a restart keeps what is there).
 /// </summary>
 public sealed class DemoEventSeeder(
-    IOptions<DemoOptions> demoOptions, IOptions<StorageOptions> storageOptions, Database database, AuditTrail audit, DatasetCaches caches,
+    IOptions<DemoOptions> demoOptions, IOptions<StorageOptions> storageOptions, EventRepository events, DatasetRepository datasets,
+    AccountRepository accounts, DeclarationRepository declarations, AuditTrail audit, DatasetCaches caches,
     ILogger<DemoEventSeeder> logger) : IHostedService
 {
     public static readonly Slug EventSlug = Slug.Parse("demo", "demo event");
@@ -32,7 +33,6 @@ public sealed class DemoEventSeeder(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!demoOptions.Value.Seed) return;
-        var events = new EventRepository(database.DataSource);
         if (await events.FindEventAsync(EventSlug, cancellationToken) is not null)
         {
             logger.LogInformation("Demo event '{Event}' exists; keeping it", EventSlug);
@@ -52,7 +52,6 @@ public sealed class DemoEventSeeder(
 
         var file = Path.Combine(storageOptions.Value.ResolvedStateDirectory, "demo", "persons.csv");
         await WriteMicrodataAsync(file, demoOptions.Value.Persons, cancellationToken);
-        var datasets = new DatasetRepository(database.DataSource);
         var sha256 = await Sha256Async(file, cancellationToken);
         // As staff registration does: the checks of the demo read the columnar cache, not the CSV.
         await caches.BuildAsync(file, sha256, cancellationToken);
@@ -70,7 +69,7 @@ public sealed class DemoEventSeeder(
                 cancellationToken);
         }
         // Version 1 of the declaration, so that the demo shows what a real event asks of its members before any data.
-        await new DeclarationRepository(database.DataSource).PublishAsync(demo.Id, DemoDeclaration.Text, Actor, DateTimeOffset.UtcNow, cancellationToken);
+        await declarations.PublishAsync(demo.Id, DemoDeclaration.Text, Actor, DateTimeOffset.UtcNow, cancellationToken);
         var accountsFile = await CreateDemoAccountsAsync(teams, cancellationToken);
         // Two independent output checkers review every request of the demo (blind until both voted), as a real event may ask.
         await events.SetReleaseCheckersAsync(demo.Id, 2, cancellationToken);
@@ -85,7 +84,6 @@ public sealed class DemoEventSeeder(
     /// </summary>
     private async Task<string> CreateDemoAccountsAsync(IReadOnlyList<Domain.Events.Team> teams, CancellationToken cancellationToken)
     {
-        var accounts = new AccountRepository(database.DataSource);
         var lines = new List<string> { "# Demo accounts of the Datakamp demo event (synthetic data only). username  password  role" };
         async Task AddAsync(string username, string name, bool staff, bool checker, Domain.Events.Team? team, string role)
         {

@@ -18,7 +18,7 @@ namespace Datakamp.Host.Ide;
 /// one: the trail says who had the data in front of them, and from when to when.
 /// A host that is killed leaves its open sessions without a close; the next open of that person starts a new one.
 /// </summary>
-public sealed class IdeSessionAudit(Database database, AuditTrail audit, IIdeSessionDirectory sandboxes, TimeProvider time, ILogger<IdeSessionAudit> logger)
+public sealed class IdeSessionAudit(EventRepository events, DatasetRepository datasetRepository, AuditTrail audit, IIdeSessionDirectory sandboxes, TimeProvider time, ILogger<IdeSessionAudit> logger)
     : BackgroundService, IIdeSessionLog
 {
     public static readonly TimeSpan IdleClose = TimeSpan.FromMinutes(15);
@@ -125,11 +125,10 @@ public sealed class IdeSessionAudit(Database database, AuditTrail audit, IIdeSes
 
     private async Task<(long EventId, long TeamId, IReadOnlyList<string> Datasets)> WhereAsync(IdeSession session, CancellationToken cancellationToken)
     {
-        var events = new EventRepository(database.DataSource);
         var found = await events.FindEventAsync(Slug.Parse(session.EventSlug, "event"), cancellationToken)
             ?? throw new InvalidOperationException($"the IDE session names event {session.EventSlug}, which does not exist");
         var team = (await events.ListTeamsAsync(found.Id, cancellationToken)).Single(t => t.Slug.Value == session.TeamSlug);
-        var datasets = (await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(team.Id, Domain.Datasets.GrantCalendar.Today(time), cancellationToken)).Select(d => d.Name).ToList();
+        var datasets = (await datasetRepository.ListGrantedToTeamAsync(team.Id, Domain.Datasets.GrantCalendar.Today(time), cancellationToken)).Select(d => d.Name).ToList();
         return (found.Id, team.Id, datasets);
     }
 

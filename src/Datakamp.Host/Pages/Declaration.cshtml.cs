@@ -14,7 +14,7 @@ namespace Datakamp.Host.Pages;
 /// the team pages send them here and the sandbox start and the IDE refuse them (<see cref="DeclarationGate"/>).
 /// </summary>
 [Authorize(Policy = AccountsSetup.MemberPolicy)]
-public sealed class DeclarationModel(Database database, TimeProvider clock) : PageModel
+public sealed class DeclarationModel(AccountRepository accounts, DeclarationRepository declarations, TimeProvider clock) : PageModel
 {
     /// <summary>The version in force, or null when the event has none (then nothing is held back).</summary>
     public Declaration? Current { get; private set; }
@@ -49,16 +49,15 @@ public sealed class DeclarationModel(Database database, TimeProvider clock) : Pa
             Error = "Tick the box to accept the declaration; without it you cannot use your team's sandbox or IDE.";
             return Page();
         }
-        await new DeclarationRepository(database.DataSource).AcceptAsync(account.Id, team.TeamId, Current, User.AuditActor(), clock.GetUtcNow(), cancellationToken);
+        await declarations.AcceptAsync(account.Id, team.TeamId, Current, User.AuditActor(), clock.GetUtcNow(), cancellationToken);
         // Only a path on this site: a crafted link must not send the person elsewhere.
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/team");
     }
 
     private async Task<Account?> LoadAsync(CancellationToken cancellationToken)
     {
-        var account = await CurrentAccount.MemberAsync(User, database, cancellationToken);
+        var account = await CurrentAccount.MemberAsync(User, accounts, cancellationToken);
         if (account?.Team is not { } team) return null;
-        var declarations = new DeclarationRepository(database.DataSource);
         Current = await declarations.CurrentAsync(team.EventId, cancellationToken);
         Acceptance = Current is null ? null : await declarations.FindAcceptanceAsync(account.Id, team.EventId, Current.Version, cancellationToken);
         return account;

@@ -1,4 +1,3 @@
-using Datakamp.Data;
 using System.Text;
 using System.Text.Encodings.Web;
 using Datakamp.Data.Repositories;
@@ -13,7 +12,7 @@ public static class HomePage
 {
     public static void MapHomePage(this IEndpointRouteBuilder app) => app.MapGet("/", RenderAsync);
 
-    private static async Task<IResult> RenderAsync(Database database, CancellationToken cancellationToken)
+    private static async Task<IResult> RenderAsync(EventRepository events, DatasetRepository datasets, CancellationToken cancellationToken)
     {
         var html = HtmlEncoder.Default;
         var page = new StringBuilder();
@@ -22,7 +21,6 @@ public static class HomePage
             .Append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}</style></head><body>")
             .Append("<h1>Datakamp</h1><p>A secure analysis environment for a data hackathon on confidential microdata.</p>");
 
-        var events = new EventRepository(database.DataSource);
         var demo = await events.FindEventAsync(DemoEventSeeder.EventSlug, cancellationToken);
         if (demo is null)
         {
@@ -36,7 +34,7 @@ public static class HomePage
             foreach (var team in await events.ListTeamsAsync(demo.Id, cancellationToken))
                 page.Append("<li>").Append(html.Encode(team.Name)).Append(" (").Append(html.Encode(team.Slug.Value)).Append(")</li>");
             page.Append("</ul><h3>Datasets</h3><table><tr><th>name</th><th>unit</th><th>policy</th><th>SHA-256</th></tr>");
-            foreach (var dataset in await new DatasetRepository(database.DataSource).ListAsync(demo.Id, cancellationToken))
+            foreach (var dataset in await datasets.ListAsync(demo.Id, cancellationToken))
             {
                 page.Append("<tr><td>").Append(html.Encode(dataset.Name)).Append("</td><td>").Append(html.Encode(dataset.UnitColumn))
                     .Append("</td><td>").Append(html.Encode(dataset.Policy)).Append("</td><td><code>").Append(dataset.Sha256[..16]).Append("…</code></td></tr>");

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Datakamp.Data;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain;
 using Datakamp.Domain.Accounts;
@@ -15,21 +14,21 @@ namespace Datakamp.Host.Releases;
 public static class PresentationAudience
 {
     /// <summary>The event when the signed-in account may see its presentation; null otherwise.</summary>
-    public static async Task<Event?> EventForAsync(ClaimsPrincipal user, Database database, string eventSlug, CancellationToken cancellationToken)
+    public static async Task<Event?> EventForAsync(ClaimsPrincipal user, AccountRepository accounts, EventRepository events, string eventSlug, CancellationToken cancellationToken)
     {
         if (!Slug.TryParse(eventSlug, out var slug)) return null;
-        var account = await CurrentAccount.EnabledAsync(user, database, cancellationToken);
+        var account = await CurrentAccount.EnabledAsync(user, accounts, cancellationToken);
         if (account is null) return null;
-        var found = await new EventRepository(database.DataSource).FindEventAsync(slug, cancellationToken);
+        var found = await events.FindEventAsync(slug, cancellationToken);
         return found is not null && MaySee(account, found.Id) ? found : null;
     }
 
     /// <summary>The events whose presentation the signed-in account may see.</summary>
-    public static async Task<IReadOnlyList<Event>> EventsForAsync(ClaimsPrincipal user, Database database, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Event>> EventsForAsync(ClaimsPrincipal user, AccountRepository accounts, EventRepository events, CancellationToken cancellationToken)
     {
-        var account = await CurrentAccount.EnabledAsync(user, database, cancellationToken);
+        var account = await CurrentAccount.EnabledAsync(user, accounts, cancellationToken);
         if (account is null) return [];
-        return (await new EventRepository(database.DataSource).ListEventsAsync(cancellationToken)).Where(e => MaySee(account, e.Id)).ToList();
+        return (await events.ListEventsAsync(cancellationToken)).Where(e => MaySee(account, e.Id)).ToList();
     }
 
     private static bool MaySee(Account account, long eventId) => account.IsStaff || account.IsChecker || account.Team?.EventId == eventId;

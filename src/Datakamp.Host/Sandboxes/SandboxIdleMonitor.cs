@@ -19,7 +19,7 @@ namespace Datakamp.Host.Sandboxes;
 /// Idle longer than <see cref="SandboxOptions.IdleStopSeconds"/>: stopped, workspace kept, audited.
 /// </summary>
 public sealed class SandboxIdleMonitor(
-    SandboxManager manager, Database database, IContainerEngine engine, IdeSessionRegistry ideSessions, IdeConnections ideConnections,
+    SandboxManager manager, SandboxRepository sandboxes, IContainerEngine engine, IdeSessionRegistry ideSessions, IdeConnections ideConnections,
     IdeActivity webActivity, TimeProvider time, IOptions<SandboxOptions> options, ILogger<SandboxIdleMonitor> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<long, Observation> _observations = new();
@@ -49,7 +49,7 @@ public sealed class SandboxIdleMonitor(
         var now = time.GetUtcNow();
         var idleLimit = TimeSpan.FromSeconds(options.Value.IdleStopSeconds);
         var stopped = new List<long>();
-        foreach (var sandbox in await new SandboxRepository(database.DataSource).ListAsync(cancellationToken))
+        foreach (var sandbox in await sandboxes.ListAsync(cancellationToken))
         {
             if (sandbox.DesiredState != SandboxDesiredState.Running) { _observations.TryRemove(sandbox.TeamId, out _); continue; }
             var container = await engine.InspectContainerAsync(sandbox.ContainerName, cancellationToken);

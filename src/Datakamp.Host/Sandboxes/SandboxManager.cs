@@ -21,7 +21,8 @@ namespace Datakamp.Host.Sandboxes;
 /// </summary>
 public sealed class SandboxManager(
     IContainerEngine engine,
-    Database database,
+    EventRepository events,
+    SandboxRepository sandboxes,
     AuditTrail audit,
     SandboxPlanner planner,
     IdeReadiness ideReadiness,
@@ -36,13 +37,12 @@ public sealed class SandboxManager(
     public const string DataAccessActor = "system:data-access";
 
     private SandboxOptions Options => sandboxOptions.Value;
-    private SandboxRepository Sandboxes => new(database.DataSource);
 
     /// <summary>Wants the team's sandbox running, starts it, and waits until its IDE answers.</summary>
     public async Task<SandboxStatus> StartAsync(long teamId, string actor, CancellationToken cancellationToken)
     {
         var record = await GetOrCreateRecordAsync(teamId, cancellationToken);
-        await Sandboxes.SetDesiredStateAsync(teamId, SandboxDesiredState.Running, cancellationToken);
+        await sandboxes.SetDesiredStateAsync(teamId, SandboxDesiredState.Running, cancellationToken);
         var plan = await planner.PlanAsync(record, cancellationToken);
         var status = await BringToDesiredStateAsync(record with { DesiredState = SandboxDesiredState.Running }, plan, cancellationToken);
         await ideReadiness.WaitUntilAnswersAsync(plan, cancellationToken);
@@ -54,7 +54,7 @@ public sealed class SandboxManager(
     public async Task<SandboxStatus> StopAsync(long teamId, string actor, CancellationToken cancellationToken)
     {
         var record = await GetOrCreateRecordAsync(teamId, cancellationToken);
-        await Sandboxes.SetDesiredStateAsync(teamId, SandboxDesiredState.Stopped, cancellationToken);
+        await sandboxes.SetDesiredStateAsync(teamId, SandboxDesiredState.Stopped, cancellationToken);
         var status = await BringToDesiredStateAsync(record with { DesiredState = SandboxDesiredState.Stopped }, cancellationToken);
         await AuditAsync(actor, AuditActions.SandboxStopped, record, new { reason = "requested" }, cancellationToken);
         return status;
@@ -77,11 +77,11 @@ public sealed class SandboxManager(
         {
             ideSessions.Remove(record.EventSlug.Value, record.TeamSlug.Value);
             await engine.RemoveContainerAsync(record.ContainerName, force: true, removeVolumes: true, cancellationToken);
-            await Sandboxes.BeginNewGenerationAsync(teamId, NewToken(), cancellationToken);
+            await sandboxes.BeginNewGenerationAsync(teamId, NewToken(), cancellationToken);
             return 0;
         });
         await AuditAsync(actor, AuditActions.SandboxStopped, record, new { reason = "reset" }, cancellationToken);
-        var fresh = (await Sandboxes.FindAsync(teamId, cancellationToken))!;
+        var fresh = (await sandboxes.FindAsync(teamId, cancellationToken))!;
         var plan = await planner.PlanAsync(fresh, cancellationToken);
         var status = await BringToDesiredStateAsync(fresh, plan, cancellationToken);
         if (fresh.DesiredState == SandboxDesiredState.Running)
@@ -113,7 +113,7 @@ public sealed class SandboxManager(
                 var status = record.DesiredState == SandboxDesiredState.Running
                     ? await EnsureRunningAsync(record, plan!, cancellationToken)
                     : await StopContainerAsync(record, cancellationToken);
-                await Sandboxes.RecordOutcomeAsync(record.TeamId, status.ContainerId, null, cancellationToken);
+                await sandboxes.RecordOutcomeAsync(record.TeamId, status.ContainerId, null, cancellationToken);
                 return status with { LastError = null };
             }
             catch (Exception e) when (e is SandboxException or DockerApiException or DockerTimeoutException or DockerEngineUnavailableException)
@@ -125,7 +125,7 @@ public sealed class SandboxManager(
                     DockerTimeoutException => $"the Docker engine did not answer in time ({e.Message}); try again in a minute.",
                     _ => $"the Docker engine refused: {e.Message}",
                 };
-                await Sandboxes.RecordOutcomeAsync(record.TeamId, record.ContainerId, reason, CancellationToken.None);
+                await sandboxes.RecordOutcomeAsync(record.TeamId, record.ContainerId, reason, CancellationToken.None);
                 throw e as SandboxException ?? new SandboxException(reason, e);
             }
         });
@@ -235,13 +235,13 @@ public sealed class SandboxManager(
 
     private async Task<SandboxRecord> GetOrCreateRecordAsync(long teamId, CancellationToken cancellationToken)
     {
-        var existing = await Sandboxes.FindAsync(teamId, cancellationToken);
+        var existing = await sandboxes.FindAsync(teamId, cancellationToken);
         if (existing is not null) return existing;
-        var team = await new EventRepository(database.DataSource).FindTeamAsync(teamId, cancellationToken)
+        var team = await events.FindTeamAsync(teamId, cancellationToken)
                    ?? throw new SandboxException($"there is no team with id {teamId}.");
-        var eventSlug = (await new EventRepository(database.DataSource).FindEventByIdAsync(team.EventId, cancellationToken))!.Slug;
+        var eventSlug = (await events.FindEventByIdAsync(team.EventId, cancellationToken))!.Slug;
         var name = $"datakamp-{await planner.InstallationAsync(cancellationToken)}-{eventSlug}-{team.Slug}";
-        return await Sandboxes.GetOrCreateAsync(teamId, name, NewToken(), cancellationToken);
+        return await sandboxes.GetOrCreateAsync(teamId, name, NewToken(), cancellationToken);
     }
 
     private async Task<T> WithTeamLockAsync<T>(long teamId, Func<Task<T>> action)

@@ -13,7 +13,7 @@ namespace Datakamp.Host.Sandboxes;
 /// A plan is built once per operation and passed on, so start, audit and the out-of-memory message all describe the
 /// same container.
 /// </summary>
-public sealed class SandboxPlanner(Database database, IOptions<SandboxOptions> sandboxOptions, IOptions<StorageOptions> storageOptions, TimeProvider clock)
+public sealed class SandboxPlanner(EventRepository events, DatasetRepository datasets, SandboxRepository sandboxes, IOptions<SandboxOptions> sandboxOptions, IOptions<StorageOptions> storageOptions, TimeProvider clock)
 {
     private string? _installation;
 
@@ -24,8 +24,8 @@ public sealed class SandboxPlanner(Database database, IOptions<SandboxOptions> s
 
     public async Task<SandboxPlan> PlanAsync(SandboxRecord record, CancellationToken cancellationToken)
     {
-        var settings = await new EventRepository(database.DataSource).GetSandboxSettingsAsync(record.EventId, cancellationToken);
-        var granted = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(record.TeamId, GrantCalendar.Today(clock), cancellationToken);
+        var settings = await events.GetSandboxSettingsAsync(record.EventId, cancellationToken);
+        var granted = await datasets.ListGrantedToTeamAsync(record.TeamId, GrantCalendar.Today(clock), cancellationToken);
         var memoryMb = settings.MemoryMb ?? Options.MemoryMb;
         return new SandboxPlan(
             await InstallationAsync(cancellationToken), record.EventSlug.Value, record.TeamSlug.Value, record.ContainerName,
@@ -43,7 +43,7 @@ public sealed class SandboxPlanner(Database database, IOptions<SandboxOptions> s
 
     /// <summary>This installation's id: it names and labels every container the installation owns.</summary>
     public async Task<string> InstallationAsync(CancellationToken cancellationToken) =>
-        _installation ??= await new SandboxRepository(database.DataSource).GetInstallationIdAsync(cancellationToken);
+        _installation ??= await sandboxes.GetInstallationIdAsync(cancellationToken);
 
     /// <summary>
     /// Each team runs as its own uid and gid (the configured base + its team id), so a process that escaped one team's

@@ -14,7 +14,7 @@ namespace Datakamp.Host.Sandboxes;
 /// is logged and recorded, and the others go on.
 /// </summary>
 public sealed class SandboxReconciler(
-    SandboxManager manager, SandboxPlanner planner, Database database, IContainerEngine engine, IOptions<SandboxOptions> options, ILogger<SandboxReconciler> logger)
+    SandboxManager manager, SandboxPlanner planner, SandboxRepository sandboxRecords, IContainerEngine engine, IOptions<SandboxOptions> options, ILogger<SandboxReconciler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,7 +38,7 @@ public sealed class SandboxReconciler(
     /// <summary>One pass over all sandboxes; returns how many could not be brought to their desired state.</summary>
     public async Task<int> ReconcileOnceAsync(CancellationToken cancellationToken)
     {
-        var sandboxes = await new SandboxRepository(database.DataSource).ListAsync(cancellationToken);
+        var sandboxes = await sandboxRecords.ListAsync(cancellationToken);
         var failures = 0;
         foreach (var sandbox in sandboxes)
         {

@@ -22,7 +22,7 @@ namespace Datakamp.Host.Staff;
 /// and revoke a grant with a reason. Every input is checked before anything is written (<see cref="StaffInputException"/>
 /// names the field); each change is audited.
 /// </summary>
-public sealed class DataAccessConsole(Database database, AuditTrail audit, IOptions<StorageOptions> storage, DatasetCaches caches, TimeProvider clock)
+public sealed class DataAccessConsole(EventRepository events, DatasetRepository datasets, AuditTrail audit, IOptions<StorageOptions> storage, DatasetCaches caches, TimeProvider clock)
 {
     public async Task<Dataset> RegisterAsync(long eventId, string name, string filePath, string unit, string policy, string description, string actor,
         CancellationToken cancellationToken)
@@ -47,7 +47,6 @@ public sealed class DataAccessConsole(Database database, AuditTrail audit, IOpti
         var (columns, sha256, size) = await ReadCsvAsync(file, cancellationToken);
         unit = (unit ?? "").Trim();
         if (!columns.Contains(unit)) throw new StaffInputException("unit", $"'{unit}' is not a column of the file (columns: {string.Join(", ", columns)}).");
-        var datasets = new DatasetRepository(database.DataSource);
         if ((await datasets.ListAsync(eventId, cancellationToken)).Any(d => d.Name == name)) throw new StaffInputException("name", $"This event has a dataset '{name}' already.");
         // Read once more, now into the columnar cache every check of this dataset reads instead of the CSV.
         var cache = await caches.BuildAsync(file, sha256, cancellationToken);
@@ -74,7 +73,7 @@ public sealed class DataAccessConsole(Database database, AuditTrail audit, IOpti
             if (day < today) throw new StaffInputException("until", $"{day:yyyy-MM-dd} is in the past (today is {today:yyyy-MM-dd}).");
             last = day;
         }
-        var stored = await new DatasetRepository(database.DataSource).GrantAsync(new DatasetGrant(dataset.Id, team.Id, purpose, actor, clock.GetUtcNow(), last), today, cancellationToken)
+        var stored = await datasets.GrantAsync(new DatasetGrant(dataset.Id, team.Id, purpose, actor, clock.GetUtcNow(), last), today, cancellationToken)
             ?? throw new StaffInputException("team", $"{team.Name} holds a grant of {dataset.Name} in force already.");
         await audit.RecordAsync(AuditEntries.ForDataset(actor, AuditActions.DatasetGranted, dataset, team.Id,
             new { grant = stored.Id, purpose, until = last?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }), cancellationToken);
@@ -87,7 +86,7 @@ public sealed class DataAccessConsole(Database database, AuditTrail audit, IOpti
         reason = (reason ?? "").Trim();
         if (reason.Length == 0) throw new StaffInputException("reason", "Give the reason for revoking (it is kept with the grant).");
         if (reason.Length > 1000) throw new StaffInputException("reason", "At most 1000 characters.");
-        var revoked = await new DatasetRepository(database.DataSource).RevokeAsync(dataset.Id, team.Id, new GrantRevocation(clock.GetUtcNow(), actor, reason),
+        var revoked = await datasets.RevokeAsync(dataset.Id, team.Id, new GrantRevocation(clock.GetUtcNow(), actor, reason),
             GrantCalendar.Today(clock), cancellationToken) ?? throw new StaffInputException("team", $"{team.Name} holds no grant of {dataset.Name} in force.");
         await audit.RecordAsync(AuditEntries.ForDataset(actor, AuditActions.DatasetGrantRevoked, dataset, team.Id,
             new { grant = revoked.Id, reason, purpose = revoked.Purpose }), cancellationToken);
@@ -99,9 +98,8 @@ public sealed class DataAccessConsole(Database database, AuditTrail audit, IOpti
     /// <summary>The dataset and the team, which must be of the same event: a team is only granted data of its own event.</summary>
     private async Task<(Dataset Dataset, Domain.Events.Team Team)> ResolveAsync(long datasetId, long teamId, CancellationToken cancellationToken)
     {
-        var events = new EventRepository(database.DataSource);
         var team = await events.FindTeamAsync(teamId, cancellationToken) ?? throw new StaffInputException("team", "That team does not exist.");
-        var dataset = await new DatasetRepository(database.DataSource).FindAsync(datasetId, cancellationToken)
+        var dataset = await datasets.FindAsync(datasetId, cancellationToken)
             ?? throw new StaffInputException("dataset", "That dataset does not exist.");
         if (dataset.EventId != team.EventId) throw new StaffInputException("team", $"{team.Name} is a team of another event: a team is only granted data of its own event.");
         return (dataset, team);

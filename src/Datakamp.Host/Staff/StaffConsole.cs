@@ -15,7 +15,7 @@ namespace Datakamp.Host.Staff;
 /// What staff create on the web: events, teams and accounts. Every input is checked before anything is written, so a
 /// refusal (<see cref="StaffInputException"/>, naming the field) leaves nothing half-created; each creation is audited.
 /// </summary>
-public sealed class StaffConsole(Database database, AuditTrail audit, SetPasswordLinks setPasswordLinks)
+public sealed class StaffConsole(EventRepository events, AccountRepository accounts, AuditTrail audit, SetPasswordLinks setPasswordLinks)
 {
     public async Task<Event> CreateEventAsync(string slugText, string name, DateOnly? startsOn, DateOnly? endsOn, int checkers, string actor, CancellationToken cancellationToken)
     {
@@ -25,7 +25,6 @@ public sealed class StaffConsole(Database database, AuditTrail audit, SetPasswor
         if (endsOn is null) throw new StaffInputException("endsOn", "Give the last day of the event.");
         if (endsOn < startsOn) throw new StaffInputException("endsOn", "The last day is before the first day.");
         if (checkers is not (1 or 2)) throw new StaffInputException("checkers", "One or two output checkers review each request.");
-        var events = new EventRepository(database.DataSource);
         if (await events.FindEventAsync(slug, cancellationToken) is not null) throw new StaffInputException("slug", $"There is an event '{slug}' already.");
         Event created;
         try
@@ -46,7 +45,6 @@ public sealed class StaffConsole(Database database, AuditTrail audit, SetPasswor
     {
         var slug = SlugOf(slugText, "slug");
         name = Required(name, "name", 200);
-        var events = new EventRepository(database.DataSource);
         var teams = await events.ListTeamsAsync(eventId, cancellationToken);
         if (teams.Any(t => t.Slug == slug)) throw new StaffInputException("slug", $"This event has a team '{slug}' already.");
         if (teams.Any(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))) throw new StaffInputException("name", $"This event has a team named '{name}' already.");
@@ -72,9 +70,8 @@ public sealed class StaffConsole(Database database, AuditTrail audit, SetPasswor
             throw new StaffInputException("username", "Use 2-40 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.");
         name = Required(name, "name", 200);
         if (!staff && !checker && teamId is null) throw new StaffInputException("role", "An account needs a role: staff, output checker and/or member of a team.");
-        if (teamId is { } id && await new EventRepository(database.DataSource).FindTeamAsync(id, cancellationToken) is null)
+        if (teamId is { } id && await events.FindTeamAsync(id, cancellationToken) is null)
             throw new StaffInputException("team", "That team does not exist.");
-        var accounts = new AccountRepository(database.DataSource);
         if (await accounts.FindForSignInAsync(username, cancellationToken) is not null) throw new StaffInputException("username", $"There is an account '{username}' already.");
         Account account;
         try
@@ -101,7 +98,6 @@ public sealed class StaffConsole(Database database, AuditTrail audit, SetPasswor
     public async Task<EventSandboxSettings> SetSandboxSettingsAsync(long eventId, string? image, int? memoryMb, decimal? cpus, int? pids, int? workspaceMb, string actor,
         CancellationToken cancellationToken)
     {
-        var events = new EventRepository(database.DataSource);
         var found = await events.FindEventByIdAsync(eventId, cancellationToken) ?? throw new StaffInputException("event", "That event does not exist.");
         image = string.IsNullOrWhiteSpace(image) ? null : image.Trim();
         if (image is not null && !AnalysisImages.Contains(image)) throw new StaffInputException("image", $"Choose one of the analysis images: {string.Join(", ", AnalysisImages)}.");
@@ -123,7 +119,6 @@ public sealed class StaffConsole(Database database, AuditTrail audit, SetPasswor
     public async Task<Event> SetCheckersAsync(long eventId, int checkers, string actor, CancellationToken cancellationToken)
     {
         if (checkers is not (1 or 2)) throw new StaffInputException("checkers", "One or two output checkers review each request.");
-        var events = new EventRepository(database.DataSource);
         var found = await events.FindEventByIdAsync(eventId, cancellationToken) ?? throw new StaffInputException("event", "That event does not exist.");
         await events.SetReleaseCheckersAsync(found.Id, checkers, cancellationToken);
         await audit.RecordAsync(AuditEntries.ForEvent(actor, AuditActions.EventCheckersSet, found, new { checkers }), cancellationToken);

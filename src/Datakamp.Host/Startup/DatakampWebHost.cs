@@ -1,5 +1,7 @@
 using Datakamp.Data;
 using Datakamp.Data.Audit;
+using Datakamp.Data.Releases;
+using Datakamp.Data.Repositories;
 using Datakamp.Docker;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Demo;
@@ -37,6 +39,13 @@ public static class DatakampWebHost
         AddValidatedOptions<SandboxOptions, SandboxOptionsValidator>(services, SandboxOptions.Section);
 
         services.AddSingleton<Database>();
+        // Singletons constructed before the database starts: each reads Database.DataSource only when a method runs.
+        services.AddSingleton<AccountRepository>();
+        services.AddSingleton<EventRepository>();
+        services.AddSingleton<DatasetRepository>();
+        services.AddSingleton<SandboxRepository>();
+        services.AddSingleton<DeclarationRepository>();
+        services.AddSingleton<ReleaseRepository>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<IContainerEngine>(provider => new DockerDotNetEngine(provider.GetRequiredService<IOptions<DockerEngineOptions>>().Value));
 

@@ -13,7 +13,7 @@ namespace Datakamp.Releases;
 /// restart the checks that were claimed but not finished are simply claimed again. When idle it also publishes requests
 /// left approved but unpublished by a crash between the last vote and the publication.
 /// </summary>
-public sealed class CheckWorker(Database database, RequestChecker checker, ReleaseWorkflow workflow, CheckSignal signal, ILogger<CheckWorker> logger)
+public sealed class CheckWorker(Database database, ReleaseRepository releases, RequestChecker checker, ReleaseWorkflow workflow, CheckSignal signal, ILogger<CheckWorker> logger)
     : BackgroundService
 {
     /// <summary>How often the worker looks for work without being woken.</summary>
@@ -86,7 +86,6 @@ public sealed class CheckWorker(Database database, RequestChecker checker, Relea
 
     private async Task PublishApprovedAsync(CancellationToken cancellationToken)
     {
-        var releases = new ReleaseRepository(database.DataSource);
         foreach (var summary in await releases.ListAsync(null, null, [ReleaseState.Approved], cancellationToken))
         {
             if (!_publishTried.Add(summary.Id)) continue;

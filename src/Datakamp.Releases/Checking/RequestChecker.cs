@@ -27,7 +27,7 @@ namespace Datakamp.Releases;
 /// Each file's result is stored once (a check repeated after a crash does not overwrite); when every file of the
 /// current version has one, the request moves to <c>checked</c>. Running it again on a checked request changes nothing.
 /// </summary>
-public sealed class RequestChecker(Database database, ContentStore store, CheckerFolders folders, DatasetCaches caches, TimeProvider clock,
+public sealed class RequestChecker(DatasetRepository datasets, ContentStore store, CheckerFolders folders, DatasetCaches caches, TimeProvider clock,
     ILogger<RequestChecker> logger)
 {
     private const string SpecSuffix = ".spec.yaml";
@@ -105,7 +105,7 @@ public sealed class RequestChecker(Database database, ContentStore store, Checke
                 }
             }
 
-            var granted = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(record.Request.TeamId, GrantCalendar.Today(clock), cancellationToken);
+            var granted = await datasets.ListGrantedToTeamAsync(record.Request.TeamId, GrantCalendar.Today(clock), cancellationToken);
             var specs = new List<(ReleaseFile File, TableSpec Spec, Dataset Dataset)>();
             foreach (var file in files.Where(f => f.Name.EndsWith(SpecSuffix, StringComparison.Ordinal) && paths.ContainsKey(f.Name)))
             {

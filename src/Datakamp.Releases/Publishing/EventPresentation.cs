@@ -14,13 +14,11 @@ namespace Datakamp.Releases;
 /// does not verify is never served: the caller gets <see cref="PublishedContentMismatchException"/>, and the mismatch is
 /// in the audit trail (<see cref="AuditActions.ReleaseContentMismatch"/>) and the log, for staff.
 /// </summary>
-public sealed class EventPresentation(Database database, VerifiedContentReader reader, AuditTrail audit, TimeProvider clock)
+public sealed class EventPresentation(ReleaseRepository releases, AccountRepository accounts, VerifiedContentReader reader, AuditTrail audit, TimeProvider clock)
 {
-    private ReleaseRepository Releases => new(database.DataSource);
-
     /// <summary>The teams of an event with at least one publication in force, by name.</summary>
     public async Task<IReadOnlyList<PresentedTeam>> TeamsAsync(long eventId, CancellationToken cancellationToken) =>
-        (await Releases.ListPublishedAsync(eventId, cancellationToken))
+        (await releases.ListPublishedAsync(eventId, cancellationToken))
             .GroupBy(r => r.Request.TeamId)
             .Select(g => new PresentedTeam(g.Key, g.First().TeamSlug, g.First().TeamName, g.ToList()))
             .OrderBy(t => t.TeamName, StringComparer.OrdinalIgnoreCase).ThenBy(t => t.TeamSlug, StringComparer.Ordinal)
@@ -30,7 +28,7 @@ public sealed class EventPresentation(Database database, VerifiedContentReader r
     public async Task<(ReleaseRecord Request, PublishedOutput Output)?> FindOutputAsync(long eventId, string teamSlug, long requestId, string name,
         CancellationToken cancellationToken)
     {
-        var record = await Releases.FindAsync(requestId, cancellationToken);
+        var record = await releases.FindAsync(requestId, cancellationToken);
         if (record is not { Publication: { IsRevoked: false } publication } || record.EventId != eventId || record.TeamSlug != teamSlug) return null;
         var output = publication.Outputs.FirstOrDefault(o => o.Name == name);
         return output is null ? null : (record, output);
@@ -87,7 +85,7 @@ public sealed class EventPresentation(Database database, VerifiedContentReader r
         foreach (var vote in request.Request.AllVotes.Where(v => v.Version == publication.Version).OrderBy(v => v.At))
         {
             if (!approverNames.TryGetValue(vote.CheckerAccountId, out var name))
-                approverNames[vote.CheckerAccountId] = name = (await new AccountRepository(database.DataSource).FindAsync(vote.CheckerAccountId, cancellationToken))?.Username
+                approverNames[vote.CheckerAccountId] = name = (await accounts.FindAsync(vote.CheckerAccountId, cancellationToken))?.Username
                     ?? $"account {vote.CheckerAccountId}";
             approvers.Add(name);
         }

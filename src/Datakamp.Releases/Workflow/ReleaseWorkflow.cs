@@ -16,11 +16,9 @@ namespace Datakamp.Releases;
 /// account as stored (never on what a form says), and the state machine (<see cref="ReleaseRequest"/>) decides which
 /// moves are legal. Anything refused throws <see cref="ReleaseRefusedException"/> with a message for the person.
 /// </summary>
-public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, ContentStore store, CheckSignal checks, IntakeLimits limits,
+public sealed class ReleaseWorkflow(ReleaseRepository releases, SandboxRepository sandboxes, OutboxIntake intake, ContentStore store, CheckSignal checks, IntakeLimits limits,
     AuditTrail audit, TimeProvider clock, ILogger<ReleaseWorkflow> logger)
 {
-    private ReleaseRepository Releases => new(database.DataSource);
-
     /// <summary>
     /// Takes the selected files from the team's /outbox into the content store and records a request. The container is
     /// the one the host made for the member's team (never a name from the form). Idempotent on <paramref name="submissionKey"/>.
@@ -34,7 +32,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
         if (snapshot.Refused.Count > 0) return new SubmitOutcome(null, false, snapshot.Refused);
 
         var release = new NewRelease(team.TeamId, member.Id, actor, purpose, submissionKey, FilesOf(snapshot));
-        var (id, created) = await Guard(() => Releases.SubmitAsync(release, clock.GetUtcNow(),
+        var (id, created) = await Guard(() => releases.SubmitAsync(release, clock.GetUtcNow(),
             newId => Audit(actor, AuditActions.ReleaseSubmitted, newId, team, new { version = 1, files = FileDetails(snapshot), purpose = purpose.Trim() }), cancellationToken));
         if (created) checks.Wake();
         return new SubmitOutcome(id, created, []);
@@ -50,7 +48,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
         if (snapshot.Refused.Count > 0) return new SubmitOutcome(requestId, false, snapshot.Refused);
 
         var at = clock.GetUtcNow();
-        await Guard(() => Releases.ChangeAsync(requestId, actor, at, record =>
+        await Guard(() => releases.ChangeAsync(requestId, actor, at, record =>
         {
             record.Request.Resubmit(snapshot.Accepted.Select(a => a.Name).ToList(), at);
             return new ReleaseChange([Audit(actor, AuditActions.ReleaseResubmitted, requestId, team, new { version = record.Request.Version, files = FileDetails(snapshot) })])
@@ -67,7 +65,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
         var team = RequireMember(member);
         await RequireOwnTeamAsync(team, requestId, cancellationToken);
         var at = clock.GetUtcNow();
-        await Guard(() => Releases.ChangeAsync(requestId, actor, at, record =>
+        await Guard(() => releases.ChangeAsync(requestId, actor, at, record =>
         {
             record.Request.Withdraw(at);
             return new ReleaseChange([Audit(actor, AuditActions.ReleaseWithdrawn, requestId, team, new { version = record.Request.Version })]);
@@ -80,7 +78,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
         var record = await FindForCheckerAsync(checker, requestId, cancellationToken);
         if (record.Request.State != ReleaseState.Checked) return record;
         var at = clock.GetUtcNow();
-        return await Guard(() => Releases.ChangeAsync(requestId, actor, at, current =>
+        return await Guard(() => releases.ChangeAsync(requestId, actor, at, current =>
         {
             // Two checkers opening it at once: the second finds it in review already and changes nothing.
             if (current.Request.State != ReleaseState.Checked) return new ReleaseChange([]);
@@ -98,7 +96,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
         var current = await FindForCheckerAsync(checker, requestId, cancellationToken);
         RequireReleasableWithSuppression(current, decisions);
         var at = clock.GetUtcNow();
-        var after = await Guard(() => Releases.ChangeAsync(requestId, actor, at, record =>
+        var after = await Guard(() => releases.ChangeAsync(requestId, actor, at, record =>
         {
             var request = record.Request;
             request.Vote(checker.Id, TeamsOf(checker), decisions, at);
@@ -132,7 +130,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
     /// </summary>
     public async Task<ReleaseRecord> PublishAsync(long requestId, CancellationToken cancellationToken)
     {
-        var record = await Releases.FindAsync(requestId, cancellationToken) ?? throw new ReleaseRefusedException($"Release request {requestId} does not exist.");
+        var record = await releases.FindAsync(requestId, cancellationToken) ?? throw new ReleaseRefusedException($"Release request {requestId} does not exist.");
         if (record.Request.State != ReleaseState.Approved) return record;
         var outputs = new List<PublishedOutput>();
         foreach (var file in record.CurrentFiles.Where(f => record.Request.ApprovedFiles.Contains(f.Name)))
@@ -153,7 +151,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
             }
         }
         var at = clock.GetUtcNow();
-        return await Guard(() => Releases.ChangeAsync(requestId, "system", at, current =>
+        return await Guard(() => releases.ChangeAsync(requestId, "system", at, current =>
         {
             // The last vote and the check worker's pass may publish one request at once: the second finds it done.
             if (current.Request.State != ReleaseState.Approved) return new ReleaseChange([]);
@@ -188,7 +186,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
         if (!staff.IsStaff || staff.Disabled) throw new ReleaseRefusedException("Only staff revoke a publication.");
         if (string.IsNullOrWhiteSpace(reason)) throw new ReleaseRefusedException("Give the reason for revoking (it is kept with the publication).");
         var at = clock.GetUtcNow();
-        await Guard(() => Releases.ChangeAsync(requestId, actor, at, record =>
+        await Guard(() => releases.ChangeAsync(requestId, actor, at, record =>
         {
             if (record.Publication is not { IsRevoked: false }) throw new ReleaseRefusedException("This request has no publication in force.");
             return new ReleaseChange([Audit(actor, AuditActions.PublicationRevoked, requestId, record, new { version = record.Publication.Version, reason = reason.Trim() })])
@@ -202,7 +200,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
     public async Task<ReleaseRecord> FindForCheckerAsync(Account checker, long requestId, CancellationToken cancellationToken)
     {
         if (!checker.IsChecker || checker.Disabled) throw new ReleaseRefusedException("Only output checkers review requests.");
-        var record = await Releases.FindAsync(requestId, cancellationToken) ?? throw new ReleaseRefusedException($"Release request {requestId} does not exist.");
+        var record = await releases.FindAsync(requestId, cancellationToken) ?? throw new ReleaseRefusedException($"Release request {requestId} does not exist.");
         if (TeamsOf(checker).Contains(record.Request.TeamId)) throw new ReleaseRefusedException("You are a member of this team: another checker reviews its requests.");
         return record;
     }
@@ -210,7 +208,7 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
     /// <summary>What the member's team's /outbox holds, read as intake reads it (for the submit form).</summary>
     public async Task<OutboxListing> ListOutboxAsync(Account member, CancellationToken cancellationToken)
     {
-        var sandbox = await new SandboxRepository(database.DataSource).FindAsync(RequireMember(member).TeamId, cancellationToken);
+        var sandbox = await sandboxes.FindAsync(RequireMember(member).TeamId, cancellationToken);
         return sandbox is null
             ? OutboxListing.Unavailable(NoSandbox)
             : await intake.ListAsync(sandbox.ContainerName, limits, cancellationToken);
@@ -220,14 +218,14 @@ public sealed class ReleaseWorkflow(Database database, OutboxIntake intake, Cont
 
     private async Task<IntakeResult> TakeSnapshotAsync(long teamId, IReadOnlyCollection<string> names, CancellationToken cancellationToken)
     {
-        var sandbox = await new SandboxRepository(database.DataSource).FindAsync(teamId, cancellationToken)
+        var sandbox = await sandboxes.FindAsync(teamId, cancellationToken)
             ?? throw new ReleaseRefusedException(NoSandbox);
         return await intake.TakeSnapshotAsync(sandbox.ContainerName, names, limits, cancellationToken);
     }
 
     private async Task RequireOwnTeamAsync(AccountTeam team, long requestId, CancellationToken cancellationToken)
     {
-        var record = await Releases.FindAsync(requestId, cancellationToken);
+        var record = await releases.FindAsync(requestId, cancellationToken);
         // The same answer for another team's request as for none: a team learns nothing about others' requests.
         if (record is null || record.Request.TeamId != team.TeamId) throw new ReleaseRefusedException($"Release request {requestId} does not exist.");
     }

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Globalization;
 using Dapper;
 using Datakamp.Data.Audit;
@@ -32,17 +33,17 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
     private async Task<World> WorldAsync(int requiredVotes = 1)
     {
         var db = await postgres.CreateMigratedDatabaseAsync("releases");
-        var events = new EventRepository(db);
+        var events = new EventRepository(Database.OpenedOn(db));
         var dk = await events.CreateEventAsync(Slug.Parse("dk", "event"), "DK", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 25), Ct);
         await events.SetReleaseCheckersAsync(dk.Id, requiredVotes, Ct);
         var a = await events.CreateTeamAsync(dk.Id, Slug.Parse("a", "team"), "Team A", Ct);
         var b = await events.CreateTeamAsync(dk.Id, Slug.Parse("b", "team"), "Team B", Ct);
-        var accounts = new AccountRepository(db);
+        var accounts = new AccountRepository(Database.OpenedOn(db));
         var piet = await accounts.CreateAsync("piet", "Piet", isStaff: false, isChecker: false, a.Id, Ct);
         var bea = await accounts.CreateAsync("bea", "Bea", isStaff: false, isChecker: false, b.Id, Ct);
         var chris = await accounts.CreateAsync("chris", "Chris", isStaff: false, isChecker: true, teamId: null, Ct);
         var carla = await accounts.CreateAsync("carla", "Carla", isStaff: false, isChecker: true, teamId: null, Ct);
-        return new World(db, new ReleaseRepository(db), dk.Id, a.Id, b.Id, piet.Id, bea.Id, chris.Id, carla.Id);
+        return new World(db, new ReleaseRepository(Database.OpenedOn(db)), dk.Id, a.Id, b.Id, piet.Id, bea.Id, chris.Id, carla.Id);
     }
 
     private static string Sha(char c) => new(c, 64);
@@ -366,7 +367,7 @@ public sealed class ReleaseRepositoryTests(PostgresFixture postgres)
         var revoked = await ApprovedAsync(w);
         await PublishAsync(w, revoked, T0.AddMinutes(6));
         await RevokeAsync(w, revoked, T0.AddMinutes(7), "a cell of 3 after all");
-        var otherEvent = await new EventRepository(w.Db).CreateEventAsync(Slug.Parse("other", "event"), "Other", new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 2), Ct);
+        var otherEvent = await new EventRepository(Database.OpenedOn(w.Db)).CreateEventAsync(Slug.Parse("other", "event"), "Other", new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 2), Ct);
 
         var listed = await w.Releases.ListPublicationsAsync(w.EventId, Ct);
 

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Dapper;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain;
@@ -20,7 +21,7 @@ public sealed class DatasetGrantRepositoryTests(PostgresFixture postgres)
     {
         var (db, team, persons) = await GrantedWorldAsync();
         await using var _ = db;
-        var datasets = new DatasetRepository(db);
+        var datasets = new DatasetRepository(Database.OpenedOn(db));
         await datasets.GrantAsync(Grant(persons, team, endsOn: Today.AddDays(-1)), Today.AddDays(-1), Ct);
 
         Assert.Equal(["persons"], (await datasets.ListGrantedToTeamAsync(team.Id, Today.AddDays(-1), Ct)).Select(d => d.Name));   // its last day counts
@@ -35,7 +36,7 @@ public sealed class DatasetGrantRepositoryTests(PostgresFixture postgres)
     {
         var (db, team, persons) = await GrantedWorldAsync();
         await using var _ = db;
-        var datasets = new DatasetRepository(db);
+        var datasets = new DatasetRepository(Database.OpenedOn(db));
         var first = await datasets.GrantAsync(Grant(persons, team, endsOn: null), Today, Ct);
 
         var revoked = await datasets.RevokeAsync(persons.Id, team.Id, new GrantRevocation(DateTimeOffset.UtcNow, "staff:anna", "purpose fulfilled"), Today, Ct);
@@ -57,7 +58,7 @@ public sealed class DatasetGrantRepositoryTests(PostgresFixture postgres)
     {
         var (db, team, persons) = await GrantedWorldAsync();
         await using var _ = db;
-        var datasets = new DatasetRepository(db);
+        var datasets = new DatasetRepository(Database.OpenedOn(db));
         Assert.Null(await datasets.RevokeAsync(persons.Id, team.Id, new GrantRevocation(DateTimeOffset.UtcNow, "staff:anna", "none yet"), Today, Ct));
         await datasets.GrantAsync(Grant(persons, team, endsOn: Today), Today, Ct);
 
@@ -76,7 +77,7 @@ public sealed class DatasetGrantRepositoryTests(PostgresFixture postgres)
     {
         var (db, team, persons) = await GrantedWorldAsync();
         await using var _ = db;
-        var grant = await new DatasetRepository(db).GrantAsync(Grant(persons, team, endsOn: null), Today, Ct);
+        var grant = await new DatasetRepository(Database.OpenedOn(db)).GrantAsync(Grant(persons, team, endsOn: null), Today, Ct);
         await using var connection = await db.OpenConnectionAsync(Ct);
 
         var error = await Assert.ThrowsAsync<PostgresException>(() =>
@@ -91,10 +92,10 @@ public sealed class DatasetGrantRepositoryTests(PostgresFixture postgres)
     private async Task<(NpgsqlDataSource Db, Team Team, Dataset Persons)> GrantedWorldAsync()
     {
         var db = await postgres.CreateMigratedDatabaseAsync("grants");
-        var events = new EventRepository(db);
+        var events = new EventRepository(Database.OpenedOn(db));
         var dk = await events.CreateEventAsync(Slug.Parse("dk", "event"), "DK", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 25), Ct);
         var team = await events.CreateTeamAsync(dk.Id, Slug.Parse("a", "team"), "A", Ct);
-        var persons = await new DatasetRepository(db).RegisterAsync(new Dataset(0, dk.Id, "persons", "synthetic", "/data/persons.csv", new string('a', 64), 1234,
+        var persons = await new DatasetRepository(Database.OpenedOn(db)).RegisterAsync(new Dataset(0, dk.Id, "persons", "synthetic", "/data/persons.csv", new string('a', 64), 1234,
             ["person_id", "income"], "person_id", "cbs-persons"), Ct);
         return (db, team, persons);
     }

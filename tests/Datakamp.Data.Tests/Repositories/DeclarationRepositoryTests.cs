@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.Data.Audit;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain;
@@ -21,8 +22,8 @@ public sealed class DeclarationRepositoryTests(PostgresFixture postgres)
     {
         await using var db = await postgres.CreateMigratedDatabaseAsync("declarations");
         var (dk, _, _) = await EventWithMemberAsync(db);
-        var other = await new EventRepository(db).CreateEventAsync(Slug.Parse("other", "event"), "Other", new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2), Ct);
-        var declarations = new DeclarationRepository(db);
+        var other = await new EventRepository(Database.OpenedOn(db)).CreateEventAsync(Slug.Parse("other", "event"), "Other", new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2), Ct);
+        var declarations = new DeclarationRepository(Database.OpenedOn(db));
 
         Assert.Null(await declarations.CurrentAsync(dk, Ct));
         var first = await declarations.PublishAsync(dk, V1, "staff:anna", Monday, Ct);
@@ -42,7 +43,7 @@ public sealed class DeclarationRepositoryTests(PostgresFixture postgres)
     {
         await using var db = await postgres.CreateMigratedDatabaseAsync("declarations");
         var (dk, team, member) = await EventWithMemberAsync(db);
-        var declarations = new DeclarationRepository(db);
+        var declarations = new DeclarationRepository(Database.OpenedOn(db));
 
         Assert.Null(await declarations.DueForAsync(member, Ct));   // no declaration: nothing is held back
         var v1 = await declarations.PublishAsync(dk, V1, "staff:anna", Monday, Ct);
@@ -68,13 +69,13 @@ public sealed class DeclarationRepositoryTests(PostgresFixture postgres)
     {
         await using var db = await postgres.CreateMigratedDatabaseAsync("declarations");
         var (dk, _, _) = await EventWithMemberAsync(db);
-        await new DeclarationRepository(db).PublishAsync(dk, V1, "staff:anna", Monday, Ct);
-        var accounts = new AccountRepository(db);
+        await new DeclarationRepository(Database.OpenedOn(db)).PublishAsync(dk, V1, "staff:anna", Monday, Ct);
+        var accounts = new AccountRepository(Database.OpenedOn(db));
         var staff = await accounts.CreateAsync("anna", "Anna", true, false, null, Ct);
         var checker = await accounts.CreateAsync("chris", "Chris", false, true, null, Ct);
 
-        Assert.Null(await new DeclarationRepository(db).DueForAsync(staff.Id, Ct));
-        Assert.Null(await new DeclarationRepository(db).DueForAsync(checker.Id, Ct));
+        Assert.Null(await new DeclarationRepository(Database.OpenedOn(db)).DueForAsync(staff.Id, Ct));
+        Assert.Null(await new DeclarationRepository(Database.OpenedOn(db)).DueForAsync(checker.Id, Ct));
     }
 
     [Fact]
@@ -82,10 +83,10 @@ public sealed class DeclarationRepositoryTests(PostgresFixture postgres)
     {
         await using var db = await postgres.CreateMigratedDatabaseAsync("declarations");
         var (dk, team, member) = await EventWithMemberAsync(db);
-        var v1 = await new DeclarationRepository(db).PublishAsync(dk, V1, "staff:anna", Monday, Ct);
+        var v1 = await new DeclarationRepository(Database.OpenedOn(db)).PublishAsync(dk, V1, "staff:anna", Monday, Ct);
 
         var error = await Assert.ThrowsAsync<PostgresException>(() =>
-            new DeclarationRepository(db).AcceptAsync(member, team, v1 with { Sha256 = Declaration.HashOf(V2) }, "team:dk/a/piet", Monday, Ct));
+            new DeclarationRepository(Database.OpenedOn(db)).AcceptAsync(member, team, v1 with { Sha256 = Declaration.HashOf(V2) }, "team:dk/a/piet", Monday, Ct));
 
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, error.SqlState);
         Assert.Empty(await new AuditLog(db).QueryAsync(new AuditQuery(Action: AuditActions.DeclarationAccepted), Ct));
@@ -93,10 +94,10 @@ public sealed class DeclarationRepositoryTests(PostgresFixture postgres)
 
     private static async Task<(long EventId, long TeamId, long AccountId)> EventWithMemberAsync(NpgsqlDataSource db)
     {
-        var events = new EventRepository(db);
+        var events = new EventRepository(Database.OpenedOn(db));
         var dk = await events.CreateEventAsync(Slug.Parse("dk", "event"), "DK", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 25), Ct);
         var team = await events.CreateTeamAsync(dk.Id, Slug.Parse("a", "team"), "A", Ct);
-        var member = await new AccountRepository(db).CreateAsync("piet", "Piet", false, false, team.Id, Ct);
+        var member = await new AccountRepository(Database.OpenedOn(db)).CreateAsync("piet", "Piet", false, false, team.Id, Ct);
         return (dk.Id, team.Id, member.Id);
     }
 }

@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain;
 using Datakamp.Domain.Datasets;
@@ -17,7 +18,7 @@ public sealed class EventAndDatasetRepositoryTests(PostgresFixture postgres)
     public async Task An_event_with_teams_round_trips()
     {
         await using var db = await MigratedDatabaseAsync();
-        var events = new EventRepository(db);
+        var events = new EventRepository(Database.OpenedOn(db));
 
         var created = await events.CreateEventAsync(Slug.Parse("dk-2026", "event"), "Datakamp 2026", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 25), Ct);
         await events.CreateTeamAsync(created.Id, Slug.Parse("zuid", "team"), "Team Zuid", Ct);
@@ -31,7 +32,7 @@ public sealed class EventAndDatasetRepositoryTests(PostgresFixture postgres)
     public async Task Two_teams_with_one_name_in_one_event_are_refused_by_the_database()
     {
         await using var db = await MigratedDatabaseAsync();
-        var events = new EventRepository(db);
+        var events = new EventRepository(Database.OpenedOn(db));
         var dk = await events.CreateEventAsync(Slug.Parse("dk", "event"), "DK", new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2), Ct);
         await events.CreateTeamAsync(dk.Id, Slug.Parse("a", "team"), "A", Ct);
 
@@ -44,10 +45,10 @@ public sealed class EventAndDatasetRepositoryTests(PostgresFixture postgres)
     public async Task A_dataset_and_its_grants_round_trip_with_purpose_and_grantor()
     {
         await using var db = await MigratedDatabaseAsync();
-        var events = new EventRepository(db);
+        var events = new EventRepository(Database.OpenedOn(db));
         var dk = await events.CreateEventAsync(Slug.Parse("dk", "event"), "DK", new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2), Ct);
         var team = await events.CreateTeamAsync(dk.Id, Slug.Parse("a", "team"), "A", Ct);
-        var datasets = new DatasetRepository(db);
+        var datasets = new DatasetRepository(Database.OpenedOn(db));
 
         var persons = await datasets.RegisterAsync(new Dataset(0, dk.Id, "persons", "synthetic", "/data/persons.csv", new string('a', 64), 1234,
             ["person_id", "income"], "person_id", "cbs-persons"), Ct);
@@ -64,9 +65,9 @@ public sealed class EventAndDatasetRepositoryTests(PostgresFixture postgres)
     public async Task A_dataset_whose_unit_column_is_not_one_of_its_columns_is_refused()
     {
         await using var db = await MigratedDatabaseAsync();
-        var dk = await new EventRepository(db).CreateEventAsync(Slug.Parse("dk", "event"), "DK", new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2), Ct);
+        var dk = await new EventRepository(Database.OpenedOn(db)).CreateEventAsync(Slug.Parse("dk", "event"), "DK", new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2), Ct);
 
-        var error = await Assert.ThrowsAsync<PostgresException>(() => new DatasetRepository(db).RegisterAsync(
+        var error = await Assert.ThrowsAsync<PostgresException>(() => new DatasetRepository(Database.OpenedOn(db)).RegisterAsync(
             new Dataset(0, dk.Id, "persons", "", "/data/p.csv", new string('b', 64), 1, ["income"], "person_id", "cbs-persons"), Ct));
 
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);

@@ -48,24 +48,24 @@ public sealed class DeclarationTests(PostgresFixture postgres, DockerFixture doc
             Assert.Contains("confidentiality declaration at /declaration", await refused.Content.ReadAsStringAsync(Ct));
         }
         var noordTeam = await TeamIdAsync(host, "noord");
-        Assert.Null(await new SandboxRepository(DatabaseOf(host).DataSource).FindAsync(noordTeam, Ct));   // the refused post started nothing
+        Assert.Null(await new SandboxRepository(DatabaseOf(host)).FindAsync(noordTeam, Ct));   // the refused post started nothing
 
         // The page shows the text; without the tick nothing is recorded.
         var page = await noord.GetStringAsync("/declaration", Ct);
         Assert.Contains("I will not try to identify any person, household or business in these data", page);
         Assert.Contains("Version 1", page);
-        var v1 = (await new DeclarationRepository(DatabaseOf(host).DataSource).CurrentAsync(await DemoEventIdAsync(host), Ct))!;
+        var v1 = (await new DeclarationRepository(DatabaseOf(host)).CurrentAsync(await DemoEventIdAsync(host), Ct))!;
         using var unticked = await noord.PostAsync("/declaration", Form(DemoHost.FormToken(page), ("Version", "1"), ("Sha256", v1.Sha256)), Ct);
         Assert.Equal(HttpStatusCode.OK, unticked.StatusCode);
         Assert.Contains("Tick the box", await unticked.Content.ReadAsStringAsync(Ct));
-        Assert.Equal(v1, await new DeclarationRepository(DatabaseOf(host).DataSource).DueForAsync(await AccountIdAsync(host, "noord1"), Ct));
+        Assert.Equal(v1, await new DeclarationRepository(DatabaseOf(host)).DueForAsync(await AccountIdAsync(host, "noord1"), Ct));
 
         using var accepted = await noord.PostAsync("/declaration",
             Form(DemoHost.FormToken(page), ("Version", "1"), ("Sha256", v1.Sha256), ("Accept", "true"), ("ReturnUrl", "/team")), Ct);
         Assert.Equal((HttpStatusCode.Redirect, "/team"), (accepted.StatusCode, accepted.Headers.Location!.OriginalString));
 
         // Stored with the hash of exactly the text shown, and audited with it.
-        var acceptance = (await new DeclarationRepository(DatabaseOf(host).DataSource).FindAcceptanceAsync(await AccountIdAsync(host, "noord1"), v1.EventId, 1, Ct))!;
+        var acceptance = (await new DeclarationRepository(DatabaseOf(host)).FindAcceptanceAsync(await AccountIdAsync(host, "noord1"), v1.EventId, 1, Ct))!;
         Assert.Equal(Declaration.HashOf(DemoDeclaration.Text), acceptance.Sha256);
         Assert.InRange(acceptance.AcceptedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
         var audited = Assert.Single(await new AuditLog(DatabaseOf(host).DataSource).QueryAsync(new AuditQuery(Action: AuditActions.DeclarationAccepted), Ct));
@@ -98,7 +98,7 @@ public sealed class DeclarationTests(PostgresFixture postgres, DockerFixture doc
         var shown = await AdminCommandTests.RunAsync("admin", "show-declaration", "--event", "demo", database);
         var missing = await AdminCommandTests.RunAsync("admin", "set-declaration", "--event", "demo", "--file", file + ".nowhere", database);
 
-        var v2 = (await new DeclarationRepository(DatabaseOf(host).DataSource).CurrentAsync(await DemoEventIdAsync(host), Ct))!;
+        var v2 = (await new DeclarationRepository(DatabaseOf(host)).CurrentAsync(await DemoEventIdAsync(host), Ct))!;
         Assert.Equal(2, v2.Version);
         Assert.EndsWith("I know that every access to the data, every sandbox start and every output is recorded.\n\nI report any suspected breach to the event staff at once.", v2.Text);
         Assert.Equal((0, $"event demo: declaration version 2 published (sha256 {v2.Sha256}); every team member accepts it before their next sandbox start or IDE use"),
@@ -123,7 +123,7 @@ public sealed class DeclarationTests(PostgresFixture postgres, DockerFixture doc
         Assert.Equal(HttpStatusCode.OK, (await noord.GetAsync("/team", Ct)).StatusCode);
         var accepted = await new AuditLog(DatabaseOf(host).DataSource).QueryAsync(new AuditQuery(Action: AuditActions.DeclarationAccepted), Ct);
         Assert.Equal(["2", "1"], accepted.Select(r => r.Entry.SubjectId));
-        Assert.Equal(v2.Sha256, (await new DeclarationRepository(DatabaseOf(host).DataSource).FindAcceptanceAsync(await AccountIdAsync(host, "noord1"), v2.EventId, 2, Ct))!.Sha256);
+        Assert.Equal(v2.Sha256, (await new DeclarationRepository(DatabaseOf(host)).FindAcceptanceAsync(await AccountIdAsync(host, "noord1"), v2.EventId, 2, Ct))!.Sha256);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class DeclarationTests(PostgresFixture postgres, DockerFixture doc
         Assert.Contains("/denied", (await anna.GetAsync("/declaration", Ct)).Headers.Location!.OriginalString);
         Assert.Contains("/denied", (await chris.GetAsync("/declaration", Ct)).Headers.Location!.OriginalString);
         foreach (var who in new[] { "anna", "chris" })
-            Assert.Null(await new DeclarationRepository(DatabaseOf(host).DataSource).DueForAsync(await AccountIdAsync(host, who), Ct));
+            Assert.Null(await new DeclarationRepository(DatabaseOf(host)).DueForAsync(await AccountIdAsync(host, who), Ct));
     }
 
     private static FormUrlEncodedContent Form(string token, params (string Name, string Value)[] fields) =>
@@ -148,11 +148,11 @@ public sealed class DeclarationTests(PostgresFixture postgres, DockerFixture doc
     private static Database DatabaseOf(DemoHost host) => host.Factory.Services.GetRequiredService<Database>();
 
     private static async Task<long> DemoEventIdAsync(DemoHost host) =>
-        (await new EventRepository(DatabaseOf(host).DataSource).FindEventAsync(Slug.Parse("demo", "event"), Ct))!.Id;
+        (await new EventRepository(DatabaseOf(host)).FindEventAsync(Slug.Parse("demo", "event"), Ct))!.Id;
 
     private static async Task<long> TeamIdAsync(DemoHost host, string team) =>
-        (await new EventRepository(DatabaseOf(host).DataSource).ListTeamsAsync(await DemoEventIdAsync(host), Ct)).Single(t => t.Slug.Value == team).Id;
+        (await new EventRepository(DatabaseOf(host)).ListTeamsAsync(await DemoEventIdAsync(host), Ct)).Single(t => t.Slug.Value == team).Id;
 
     private static async Task<long> AccountIdAsync(DemoHost host, string username) =>
-        (await new AccountRepository(DatabaseOf(host).DataSource).FindForSignInAsync(username, Ct))!.Account.Id;
+        (await new AccountRepository(DatabaseOf(host)).FindForSignInAsync(username, Ct))!.Account.Id;
 }

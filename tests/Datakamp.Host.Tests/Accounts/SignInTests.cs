@@ -99,7 +99,7 @@ public sealed class SignInTests(PostgresFixture postgres, DockerFixture docker)
     {
         await using var host = await DemoHost.StartAsync(postgres, docker);
         var database = host.Factory.Services.GetRequiredService<Database>();
-        var account = await new AccountRepository(database.DataSource).CreateAsync("newbie", "New Member", false, true, null, TestContext.Current.CancellationToken);
+        var account = await new AccountRepository(database).CreateAsync("newbie", "New Member", false, true, null, TestContext.Current.CancellationToken);
         var link = await host.Factory.Services.GetRequiredService<SetPasswordLinks>().CreateAsync(account, "staff:anna", TestContext.Current.CancellationToken);
         using var client = host.NewClient();
 

@@ -68,7 +68,7 @@ public sealed class AdminCommandTests(PostgresFixture postgres, DockerFixture do
         var result = await world.RunAsync("register-dataset", "--event", "dk", "--name", "people", "--file", file, "--unit", unit, "--policy", policy);
 
         Assert.Equal((65, $"datakamp: {expectedError.Replace("{file}", file)}"), (result.Exit, result.Error));
-        Assert.DoesNotContain(await new Datakamp.Data.Repositories.DatasetRepository(world.Db).ListAsync(world.Persons.EventId, TestContext.Current.CancellationToken),
+        Assert.DoesNotContain(await world.Datasets.ListAsync(world.Persons.EventId, TestContext.Current.CancellationToken),
             d => d.Name == "people");
         Assert.Empty(await world.AuditAsync());
     }

@@ -19,6 +19,9 @@ internal sealed class AdminWorld(NpgsqlDataSource db, string connectionString, D
 
     public NpgsqlDataSource Db => db;
 
+    /// <summary>The datasets of this database, to read back what a verb wrote.</summary>
+    public DatasetRepository Datasets { get; } = new(Database.OpenedOn(db));
+
     public Dataset Persons => persons;
 
     /// <summary>A scratch folder for files the test hands to a verb.</summary>
@@ -30,8 +33,9 @@ internal sealed class AdminWorld(NpgsqlDataSource db, string connectionString, D
         var connectionString = await postgres.CreateDatabaseAsync(purpose);
         var db = DataSourceFactory.Create(connectionString, TimeSpan.FromSeconds(5));
         await new Migrator(db, Migration.Embedded, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance).MigrateAsync(Ct);
-        var events = new EventRepository(db);
-        var datasets = new DatasetRepository(db);
+        var database = Database.OpenedOn(db);
+        var events = new EventRepository(database);
+        var datasets = new DatasetRepository(database);
         var dk = await events.CreateEventAsync(Slug.Parse("dk", "event"), "DK", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 25), Ct);
         var other = await events.CreateEventAsync(Slug.Parse("other", "event"), "Other", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 25), Ct);
         await events.CreateTeamAsync(dk.Id, Slug.Parse("zuid", "team"), "Zuid", Ct);

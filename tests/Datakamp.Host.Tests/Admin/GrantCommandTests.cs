@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using Datakamp.Data.Repositories;
 using Datakamp.Domain.Datasets;
 using Datakamp.TestSupport;
@@ -28,7 +29,7 @@ public sealed class GrantCommandTests(PostgresFixture postgres)
         Assert.Equal((0, "revoked the grant of dataset persons to team dk/zuid; a running sandbox loses it at its next reconciliation (its container is replaced, the workspace stays)"),
             (revoke.Exit, revoke.Output));
         Assert.Equal(0, grantAgain.Exit);
-        var history = await new DatasetRepository(world.Db).ListGrantsAsync(world.Persons.Id, Ct);
+        var history = await world.Datasets.ListGrantsAsync(world.Persons.Id, Ct);
         Assert.Equal([("Poverty by district", (string?)until, (string?)"Question answered"), ("A second question", null, null)],
             history.Select(g => (g.Purpose, g.EndsOn?.ToString("yyyy-MM-dd"), g.Revocation?.Reason)));
         Assert.Equal([
@@ -58,7 +59,7 @@ public sealed class GrantCommandTests(PostgresFixture postgres)
         Assert.Equal((64, "datakamp: dataset 'firms' is of event 'other', not of 'dk': a team is only granted data of its own event"), (otherDataset.Exit, otherDataset.Error));
         Assert.Equal((65, "datakamp: --team: Zuid holds no grant of persons in force."), (revokeNone.Exit, revokeNone.Error));
         Assert.Equal((64, "datakamp: --reason is required"), (revokeWithoutReason.Exit, revokeWithoutReason.Error));
-        Assert.Empty(await new DatasetRepository(world.Db).ListGrantsAsync(world.Persons.Id, Ct));
+        Assert.Empty(await world.Datasets.ListGrantsAsync(world.Persons.Id, Ct));
         Assert.Empty(await world.AuditAsync());
     }
 

@@ -71,7 +71,7 @@ public sealed class PresentationThroughTheHostTests(PostgresFixture postgres, Do
         using var zip = new ZipArchive(new MemoryStream(await bundle.Content.ReadAsByteArrayAsync(Ct)), ZipArchiveMode.Read);
         var manifest = BundleManifest.Parse(await ReadAsync(zip.GetEntry("manifest.json")!))!;
         var id = long.Parse(location.Split('/').Last(), CultureInfo.InvariantCulture);
-        var stored = (await new ReleaseRepository(Database(host).DataSource).FindAsync(id, Ct))!;
+        var stored = (await new ReleaseRepository(Database(host)).FindAsync(id, Ct))!;
         Assert.Equal(2, stored.Request.Version);
         Assert.Equal(Files.Order(StringComparer.Ordinal), manifest.Files.Select(f => f.Name).Order(StringComparer.Ordinal));
         foreach (var entry in manifest.Files)
@@ -138,7 +138,7 @@ public sealed class PresentationThroughTheHostTests(PostgresFixture postgres, Do
         await File.WriteAllBytesAsync(path, original, Ct);
 
         // Revoked by staff: gone from the pages and the bundles, a clear 404; as for what never existed.
-        var anna = (await new AccountRepository(Database(host).DataSource).FindForSignInAsync("anna", Ct))!.Account;
+        var anna = (await new AccountRepository(Database(host)).FindForSignInAsync("anna", Ct))!.Account;
         await host.Factory.Services.GetRequiredService<ReleaseWorkflow>().RevokeAsync(anna, "staff:anna", id, "A cell of the table identifies a person.", Ct);
         foreach (var gone in new[]
                  {
@@ -180,7 +180,7 @@ public sealed class PresentationThroughTheHostTests(PostgresFixture postgres, Do
     internal static async Task<ReleaseRecord> DecideThroughTheWorkflowAsync(DemoHost host, long id, FileDecision table)
     {
         var workflow = host.Factory.Services.GetRequiredService<ReleaseWorkflow>();
-        var accounts = new AccountRepository(Database(host).DataSource);
+        var accounts = new AccountRepository(Database(host));
         ReleaseRecord? after = null;
         foreach (var checker in new[] { "chris", "dana" })
         {

@@ -54,7 +54,7 @@ public sealed class PublicationsStaffPageTests(PostgresFixture postgres, DockerF
         var audit = await new AuditLog(DatabaseOf(host).DataSource).QueryAsync(new AuditQuery(Action: AuditActions.PublicationRevoked), Ct);
         Assert.Equal(("staff:anna", id.ToString(CultureInfo.InvariantCulture)), (audit.Single().Entry.Actor, audit.Single().Entry.SubjectId));
         Assert.Contains("fewer than ten households", audit.Single().Entry.DetailsJson);
-        Assert.Empty(await new ReleaseRepository(DatabaseOf(host).DataSource).ListPublishedAsync(audit.Single().Entry.EventId!.Value, Ct));
+        Assert.Empty(await new ReleaseRepository(DatabaseOf(host)).ListPublishedAsync(audit.Single().Entry.EventId!.Value, Ct));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class PublicationsStaffPageTests(PostgresFixture postgres, DockerF
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("<p class=\"error\" role=\"status\">Give the reason for revoking (it is kept with the publication).</p>", html);
         Assert.Contains("in force", html);
-        Assert.False((await new ReleaseRepository(DatabaseOf(host).DataSource).FindAsync(id, Ct))!.Publication!.IsRevoked);
+        Assert.False((await new ReleaseRepository(DatabaseOf(host)).FindAsync(id, Ct))!.Publication!.IsRevoked);
         Assert.Empty(await new AuditLog(DatabaseOf(host).DataSource).QueryAsync(new AuditQuery(Action: AuditActions.PublicationRevoked), Ct));
     }
 
@@ -96,7 +96,7 @@ public sealed class PublicationsStaffPageTests(PostgresFixture postgres, DockerF
             await connection.ExecuteAsync("UPDATE accounts SET disabled_at = now() WHERE username = 'anna'");
         await AssertRefusedAsync(anna, id, token, "disabled anna");
 
-        Assert.False((await new ReleaseRepository(DatabaseOf(host).DataSource).FindAsync(id, Ct))!.Publication!.IsRevoked);
+        Assert.False((await new ReleaseRepository(DatabaseOf(host)).FindAsync(id, Ct))!.Publication!.IsRevoked);
         Assert.Empty(await new AuditLog(DatabaseOf(host).DataSource).QueryAsync(new AuditQuery(Action: AuditActions.PublicationRevoked), Ct));
     }
 

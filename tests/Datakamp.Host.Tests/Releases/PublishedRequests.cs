@@ -29,7 +29,7 @@ internal static class PublishedRequests
         var stored = await services.GetRequiredService<ContentStore>().PutAsync(new MemoryStream(bytes), bytes.Length, Ct);
         const string actor = "team:demo/noord/noord1";
         var release = new NewRelease(team.TeamId, noord1.Id, actor, "Income note", Guid.NewGuid(), [new NewReleaseFile("note.txt", stored.Sha256, stored.Size, "text/plain")]);
-        var releases = new ReleaseRepository(DatabaseOf(host).DataSource);
+        var releases = new ReleaseRepository(DatabaseOf(host));
         var (id, _) = await releases.SubmitAsync(release, DateTimeOffset.UtcNow,
             newId => new AuditEntry(actor, AuditActions.ReleaseSubmitted, "release_request", newId.ToString(CultureInfo.InvariantCulture), team.EventId, team.TeamId), Ct);
         services.GetRequiredService<CheckSignal>().Wake();
@@ -51,5 +51,5 @@ internal static class PublishedRequests
     public static Database DatabaseOf(DemoHost host) => host.Factory.Services.GetRequiredService<Database>();
 
     public static async Task<Account> AccountAsync(DemoHost host, string username) =>
-        (await new AccountRepository(DatabaseOf(host).DataSource).FindForSignInAsync(username, Ct))!.Account;
+        (await new AccountRepository(DatabaseOf(host)).FindForSignInAsync(username, Ct))!.Account;
 }

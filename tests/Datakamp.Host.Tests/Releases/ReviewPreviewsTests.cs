@@ -111,7 +111,7 @@ public sealed class ReviewPreviewsTests(PostgresFixture postgres, DockerFixture 
         var id = long.Parse(location.Split('/').Last(), System.Globalization.CultureInfo.InvariantCulture);
         var database = host.Factory.Services.GetRequiredService<Database>();
         var store = host.Factory.Services.GetRequiredService<ContentStore>();
-        var record = (await new ReleaseRepository(database.DataSource).FindAsync(id, Ct))!;
+        var record = (await new ReleaseRepository(database).FindAsync(id, Ct))!;
         foreach (var file in record.CurrentFiles)
         {
             var path = Path.Combine(store.Root, "sha256", file.Sha256[..2], file.Sha256[2..4], file.Sha256);

@@ -116,10 +116,10 @@ public sealed partial class ReviewThroughTheHostTests(PostgresFixture postgres, 
     internal static async Task<HttpClient> SignedInNewCheckerOfNoordAsync(DemoHost host)
     {
         var database = host.Factory.Services.GetRequiredService<Database>();
-        var events = new EventRepository(database.DataSource);
+        var events = new EventRepository(database);
         var demo = (await events.FindEventAsync(Domain.Slug.Parse("demo", "event"), Ct))!;
         var noord = (await events.ListTeamsAsync(demo.Id, Ct)).Single(t => t.Slug.Value == "noord");
-        var accounts = new AccountRepository(database.DataSource);
+        var accounts = new AccountRepository(database);
         var nora = await accounts.CreateAsync("nora", "Nora (checker and member of Noord)", false, true, noord.Id, Ct);
         const string password = "a long enough password for nora";
         await accounts.SetPasswordHashAsync(nora.Id, SignInService.HashPassword(nora, password), Ct);

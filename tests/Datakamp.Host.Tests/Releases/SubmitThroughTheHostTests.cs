@@ -162,7 +162,7 @@ public sealed partial class SubmitThroughTheHostTests(PostgresFixture postgres, 
         // Both output checkers of the demo event vote: one returns the table with a comment, the stricter decision holds.
         var services = host.Factory.Services;
         var workflow = services.GetRequiredService<ReleaseWorkflow>();
-        var accounts = new AccountRepository(services.GetRequiredService<Database>().DataSource);
+        var accounts = new AccountRepository(services.GetRequiredService<Database>());
         var id = long.Parse(location.Split('/').Last(), System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (checker, decision, comment) in new[] { ("chris", FileDecision.Return, "Too many small cells: drop the age bands and resubmit."), ("dana", FileDecision.Approve, "Fine by me.") })
         {

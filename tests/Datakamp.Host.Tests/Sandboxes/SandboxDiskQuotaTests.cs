@@ -94,7 +94,7 @@ public sealed class SandboxDiskQuotaTests(PostgresFixture postgres, DockerFixtur
         await harness.ExecAsync(harness.TeamA, "dd", "if=/dev/zero", "of=/workspace/fill.bin", "bs=1M", "count=128");
         await harness.ExecAsync(harness.TeamB, "dd", "if=/dev/zero", "of=/workspace/some.bin", "bs=1M", "count=10");
 
-        var page = new SandboxesModel(harness.Database, harness.Manager, harness.Engine);
+        var page = new SandboxesModel(harness.Events, harness.SandboxRecords, harness.Manager, harness.Engine);
         await page.OnGetAsync(Ct);
 
         var rows = page.Rows.Where(row => row.EventSlug == harness.Event.Slug.Value).ToDictionary(row => row.TeamName);
@@ -133,7 +133,7 @@ public sealed class SandboxDiskQuotaTests(PostgresFixture postgres, DockerFixtur
 
         Assert.Contains("no sandbox starts", refused.Message);
         Assert.Contains("ask staff: the host's disk is nearly full", refused.Message);
-        var record = (await new SandboxRepository(harness.Db).FindAsync(harness.TeamA.Id, Ct))!;
+        var record = (await harness.SandboxRecords.FindAsync(harness.TeamA.Id, Ct))!;
         Assert.Equal(refused.Message, record.LastError);   // the "problem" on the staff and team pages
         Assert.Null(await harness.Engine.InspectContainerAsync(record.ContainerName, Ct));
         Assert.False(File.Exists(harness.FoldersOf(harness.TeamA).DiskImage), "no image is made for a sandbox that may not start");

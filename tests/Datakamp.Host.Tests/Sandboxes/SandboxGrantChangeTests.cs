@@ -21,7 +21,7 @@ public sealed class SandboxGrantChangeTests(PostgresFixture postgres, DockerFixt
         var before = await harness.Manager.StartAsync(harness.TeamA.Id, "staff:test", Ct);
         await harness.ExecAsync(harness.TeamA, "sh", "-c", "echo mine > /workspace/notes.txt");
         Assert.Equal("person_id,income", (await harness.ExecAsync(harness.TeamA, "head", "-n", "1", "/data/persons.csv")).Output.Trim());
-        var datasets = new DatasetRepository(harness.Db);
+        var datasets = harness.Datasets;
         var persons = (await datasets.ListAsync(harness.Event.Id, Ct)).Single();
 
         await datasets.RevokeAsync(persons.Id, harness.TeamA.Id, new GrantRevocation(DateTimeOffset.UtcNow, "staff:test", "question answered"),
@@ -51,7 +51,7 @@ public sealed class SandboxGrantChangeTests(PostgresFixture postgres, DockerFixt
 
     private static async Task AssertDataGoneAndWorkspaceKeptAsync(SandboxHarness harness, string? containerBefore)
     {
-        var after = await harness.Manager.GetStatusAsync((await new SandboxRepository(harness.Db).FindAsync(harness.TeamA.Id, Ct))!, Ct);
+        var after = await harness.Manager.GetStatusAsync((await harness.SandboxRecords.FindAsync(harness.TeamA.Id, Ct))!, Ct);
         Assert.True(after.Running);
         Assert.NotEqual(containerBefore, after.ContainerId);
         Assert.NotEqual(0, (await harness.ExecAsync(harness.TeamA, "test", "-e", "/data/persons.csv")).ExitCode);

@@ -34,17 +34,23 @@ internal sealed class SandboxHarness : IAsyncDisposable
         TeamA = a;
         TeamB = b;
         DataFile = dataFile;
-        var database = Database.OpenedOn(db);
-        Database = database;
+        Database = Database.OpenedOn(db);
+        Events = new EventRepository(Database);
+        Datasets = new DatasetRepository(Database);
+        SandboxRecords = new SandboxRepository(Database);
         Registry = new IdeSessionRegistry();
-        Planner = new SandboxPlanner(database, Microsoft.Extensions.Options.Options.Create(Options),
+        Planner = new SandboxPlanner(Events, Datasets, SandboxRecords, Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = state.Path }), TimeProvider.System);
         Manager = ManagerOn(engine);
-        Reconciler = new SandboxReconciler(Manager, Planner, database, engine, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<SandboxReconciler>.Instance);
+        Reconciler = new SandboxReconciler(Manager, Planner, SandboxRecords, engine, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<SandboxReconciler>.Instance);
     }
 
     public NpgsqlDataSource Db { get; }
     public Database Database { get; }
+    public EventRepository Events { get; }
+    public DatasetRepository Datasets { get; }
+    /// <summary>The stored sandboxes (the repository; <see cref="Manager"/> acts on them).</summary>
+    public SandboxRepository SandboxRecords { get; }
     public ScratchStateDirectory State { get; }
     /// <summary>The engine client the host uses (Docker.DotNet).</summary>
     public DockerDotNetEngine Engine { get; }
@@ -60,7 +66,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
 
     /// <summary>A manager of this harness's sandboxes that talks to <paramref name="engine"/>.</summary>
     public SandboxManager ManagerOn(IContainerEngine engine) =>
-        new(engine, Database, new AuditTrail(Database), Planner, new IdeReadiness(engine, Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options)), Registry,
+        new(engine, Events, SandboxRecords, new AuditTrail(Database), Planner, new IdeReadiness(engine, Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options)), Registry,
             Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = State.Path }),
             NullLogger<SandboxManager>.Instance);
     public SandboxReconciler Reconciler { get; }
@@ -81,7 +87,8 @@ internal sealed class SandboxHarness : IAsyncDisposable
             ? $"the analysis image {image} is not built (bash scripts/setup builds it)" : null);
         var db = await postgres.CreateMigratedDatabaseAsync("sandboxes");
         var state = new ScratchStateDirectory();
-        var events = new EventRepository(db);
+        var database = Database.OpenedOn(db);
+        var events = new EventRepository(database);
         var n = Interlocked.Increment(ref _counter);
         var dk = await events.CreateEventAsync(Slug.Parse($"sbx{n}", "event"), "Sandbox test", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 24), CancellationToken.None);
         var a = await events.CreateTeamAsync(dk.Id, Slug.Parse("a", "team"), "Team A", CancellationToken.None);
@@ -92,7 +99,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
         await File.WriteAllTextAsync(dataFile, personsCsv);
         // Writable by everyone on the host, so that only the read-only bind can stop a sandbox from writing it.
         File.SetUnixFileMode(dataFile, (UnixFileMode)0b110_110_110);
-        var datasets = new DatasetRepository(db);
+        var datasets = new DatasetRepository(database);
         var persons = await datasets.RegisterAsync(new Dataset(0, dk.Id, "persons", "", dataFile, new string('a', 64), 30, personsCsv[..personsCsv.IndexOf('\n')].Split(','), "person_id", "cbs-persons"), CancellationToken.None);
         await datasets.GrantAsync(new DatasetGrant(persons.Id, a.Id, "test", "staff:test", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), CancellationToken.None);
         var harness = new SandboxHarness(db, state, new DockerDotNetEngine(new DockerEngineOptions()), dk, a, b, dataFile);
@@ -116,7 +123,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
     }
 
     public async Task<string> ContainerNameAsync(Team team) =>
-        (await new SandboxRepository(Db).FindAsync(team.Id, CancellationToken.None))!.ContainerName;
+        (await SandboxRecords.FindAsync(team.Id, CancellationToken.None))!.ContainerName;
 
     /// <summary>Runs a command in the team's sandbox as the sandbox user and returns (exit code, stdout+stderr).</summary>
     public async Task<(long ExitCode, string Output)> ExecAsync(Team team, params string[] command)

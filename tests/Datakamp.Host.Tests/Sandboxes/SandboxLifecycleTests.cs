@@ -1,4 +1,3 @@
-using Datakamp.Data;
 using Dapper;
 using Datakamp.Data.Repositories;
 using Datakamp.Docker;
@@ -65,12 +64,12 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
         await using var harness = await SandboxHarness.StartAsync(postgres, docker);
         var before = await harness.Manager.StartAsync(harness.TeamB.Id, "staff:test", Ct);
         await harness.ExecAsync(harness.TeamB, "sh", "-c", "echo mine > /workspace/notes.txt");
-        var persons = (await new DatasetRepository(harness.Db).ListAsync(harness.Event.Id, Ct)).Single();
-        await new DatasetRepository(harness.Db).GrantAsync(new(persons.Id, harness.TeamB.Id, "now B too", "staff:test", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), Ct);
+        var persons = (await harness.Datasets.ListAsync(harness.Event.Id, Ct)).Single();
+        await harness.Datasets.GrantAsync(new(persons.Id, harness.TeamB.Id, "now B too", "staff:test", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), Ct);
 
         Assert.Equal(0, await harness.Reconciler.ReconcileOnceAsync(Ct));
 
-        var after = await harness.Manager.GetStatusAsync((await new SandboxRepository(harness.Db).FindAsync(harness.TeamB.Id, Ct))!, Ct);
+        var after = await harness.Manager.GetStatusAsync((await harness.SandboxRecords.FindAsync(harness.TeamB.Id, Ct))!, Ct);
         Assert.NotEqual(before.ContainerId, after.ContainerId);
         Assert.Equal("persons.csv", (await harness.ExecAsync(harness.TeamB, "ls", "/data")).Output.Trim());
         Assert.Equal("mine", (await harness.ExecAsync(harness.TeamB, "cat", "/workspace/notes.txt")).Output.Trim());
@@ -124,7 +123,7 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
         Assert.NotEqual(broken.Id, now.Id);
         Assert.Equal("none", now.HostConfig!.NetworkMode);
         Assert.Equal("kept", (await harness.ExecAsync(harness.TeamA, "cat", "/workspace/w.txt")).Output.Trim());
-        Assert.Null((await new SandboxRepository(harness.Db).FindAsync(harness.TeamA.Id, Ct))!.LastError);
+        Assert.Null((await harness.SandboxRecords.FindAsync(harness.TeamA.Id, Ct))!.LastError);
     }
 
     [Fact]
@@ -136,7 +135,7 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
         var error = await Assert.ThrowsAsync<SandboxException>(() => harness.Manager.StartAsync(harness.TeamA.Id, "staff:test", Ct));
 
         Assert.Equal("the analysis image 'datakamp/no-such-image:1' is not on this machine's Docker engine; build it with 'bash scripts/setup', or choose another image for the event.", error.Message);
-        Assert.Equal(error.Message, (await new SandboxRepository(harness.Db).FindAsync(harness.TeamA.Id, Ct))!.LastError);
+        Assert.Equal(error.Message, (await harness.SandboxRecords.FindAsync(harness.TeamA.Id, Ct))!.LastError);
     }
 
     [Fact]

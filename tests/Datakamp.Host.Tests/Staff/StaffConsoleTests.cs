@@ -77,7 +77,7 @@ public sealed partial class StaffConsoleTests(PostgresFixture postgres, DockerFi
         Assert.Contains("The sandbox settings are saved.", saved);
         Assert.Contains("memoryMb: Memory is 256 to 262,144 MB.", tooSmall);
         Assert.Contains("image: Choose one of the analysis images", foreignImage);
-        var settings = await new Data.Repositories.EventRepository(host.Factory.Services.GetRequiredService<Database>().DataSource).GetSandboxSettingsAsync(demo, Ct);
+        var settings = await host.Factory.Services.GetRequiredService<Data.Repositories.EventRepository>().GetSandboxSettingsAsync(demo, Ct);
         Assert.Equal(new Domain.Events.EventSandboxSettings("datakamp/r:bookworm", 1024, 1.5m, null, 512), settings);
         Assert.Equal(1, await ScalarAsync(host, "SELECT count(*) FROM audit_events WHERE action = 'event.sandbox_settings_set'"));
     }

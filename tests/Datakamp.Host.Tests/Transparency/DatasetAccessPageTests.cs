@@ -29,13 +29,13 @@ public sealed partial class DatasetAccessPageTests(PostgresFixture postgres, Doc
         await host.Factory.Services.GetRequiredService<IdeSessionAudit>().CloseEndedAsync(Ct);
         await PresentationThroughTheHostTests.DecideThroughTheWorkflowAsync(host, long.Parse(location.Split('/').Last(), CultureInfo.InvariantCulture), FileDecision.ApproveWithSuppression);
         var database = host.Factory.Services.GetRequiredService<Database>();
-        var demo = (await new EventRepository(database.DataSource).FindEventAsync(Domain.Slug.Parse("demo", "event"), Ct))!;
-        var persons = (await new DatasetRepository(database.DataSource).ListAsync(demo.Id, Ct)).Single(d => d.Name == "persons");
+        var demo = (await new EventRepository(database).FindEventAsync(Domain.Slug.Parse("demo", "event"), Ct))!;
+        var persons = (await new DatasetRepository(database).ListAsync(demo.Id, Ct)).Single(d => d.Name == "persons");
         using var anna = await host.SignedInAsync("anna");
         // Zuid's grant ends early: the page keeps it, with its start and its end.
-        var zuid = (await new EventRepository(database.DataSource).ListTeamsAsync(demo.Id, Ct)).Single(t => t.Slug.Value == "zuid");
+        var zuid = (await new EventRepository(database).ListTeamsAsync(demo.Id, Ct)).Single(t => t.Slug.Value == "zuid");
         var today = Domain.Datasets.GrantCalendar.Today(TimeProvider.System);
-        Assert.NotNull(await new DatasetRepository(database.DataSource).RevokeAsync(persons.Id, zuid.Id,
+        Assert.NotNull(await new DatasetRepository(database).RevokeAsync(persons.Id, zuid.Id,
             new Domain.Datasets.GrantRevocation(DateTimeOffset.UtcNow, "staff:anna", "The team's question is answered."), today, Ct));
 
         var page = WebUtility.HtmlDecode(await anna.GetStringAsync($"/staff/datasets/{persons.Id}", Ct));

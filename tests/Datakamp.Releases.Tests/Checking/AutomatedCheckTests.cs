@@ -1,3 +1,4 @@
+using Datakamp.Data;
 using System.Text;
 using System.Text.Json;
 using Dapper;
@@ -75,7 +76,7 @@ public sealed class AutomatedCheckTests(PostgresFixture postgres)
     public async Task A_spec_on_a_dataset_whose_grant_was_revoked_fails_as_not_granted()
     {
         await using var h = await CheckHarness.StartAsync(postgres);
-        await new DatasetRepository(h.Db).RevokeAsync(h.Persons.Id, h.Team.Id, new GrantRevocation(DateTimeOffset.UtcNow, "staff:test", "question answered"),
+        await new DatasetRepository(Database.OpenedOn(h.Db)).RevokeAsync(h.Persons.Id, h.Team.Id, new GrantRevocation(DateTimeOffset.UtcNow, "staff:test", "question answered"),
             GrantCalendar.Today(TimeProvider.System), Ct);
         var id = await h.SubmitAsync(CheckHarness.CountByWijk());
         await h.DrainAsync();

@@ -37,7 +37,7 @@ internal sealed class CheckHarness : IAsyncDisposable
         Store = new ContentStore(System.IO.Path.Combine(state.Path, "store"));
         Caches = DatasetCaches.In(state.Path);
         var folders = new CheckerFolders(System.IO.Path.Combine(state.Path, "check"), System.IO.Path.Combine(TestEnvironment.RepositoryRoot, "policies"));
-        Checker = new RequestChecker(Database, Store, folders, Caches, TimeProvider.System, NullLogger<RequestChecker>.Instance);
+        Checker = new RequestChecker(new DatasetRepository(Database), Store, folders, Caches, TimeProvider.System, NullLogger<RequestChecker>.Instance);
     }
 
     public NpgsqlDataSource Db { get; }
@@ -49,7 +49,7 @@ internal sealed class CheckHarness : IAsyncDisposable
     public ContentStore Store { get; }
     public RequestChecker Checker { get; }
     public DatasetCaches Caches { get; }
-    public ReleaseRepository Releases => new(Db);
+    public ReleaseRepository Releases => new(Database);
     public ReleaseCheckQueue Queue => new(Db);
 
     /// <summary>3 persons in WK01 (unsafe under a threshold of 10), 12 in WK02; person P01 has two rows.</summary>
@@ -61,13 +61,14 @@ internal sealed class CheckHarness : IAsyncDisposable
         var db = await postgres.CreateMigratedDatabaseAsync("checks");
         var state = new ScratchFolder();
         var ct = CancellationToken.None;
-        var events = new EventRepository(db);
+        var database = Database.OpenedOn(db);
+        var events = new EventRepository(database);
         var n = Interlocked.Increment(ref _counter);
         var dk = await events.CreateEventAsync(Slug.Parse($"chk{n}", "event"), "Check test", new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 3), ct);
         var team = await events.CreateTeamAsync(dk.Id, Slug.Parse("a", "team"), "Team A", ct);
-        var member = await new AccountRepository(db).CreateAsync($"a{n}", "Member of A", false, false, team.Id, ct);
+        var member = await new AccountRepository(database).CreateAsync($"a{n}", "Member of A", false, false, team.Id, ct);
 
-        var datasets = new DatasetRepository(db);
+        var datasets = new DatasetRepository(database);
         var persons = await RegisterAsync(datasets, dk.Id, "persons", PersonsCsv, ["person_id", "wijk", "income"], "person_id", state.Path);
         await datasets.GrantAsync(new DatasetGrant(persons.Id, team.Id, "poverty by wijk", "staff:test", DateTimeOffset.UtcNow), GrantCalendar.Today(TimeProvider.System), ct);
         await RegisterAsync(datasets, dk.Id, "households", "household_id,size\nH1,2\n", ["household_id", "size"], "household_id", state.Path);

@@ -44,15 +44,15 @@ public sealed class ReleaseWorkflowTests(PostgresFixture postgres) : IAsyncLifet
         // The intake is never called here (no submission), so it needs no engine.
         var intake = new OutboxIntake(null!, _store);
         var database = Database.OpenedOn(_db);
-        _workflow = new ReleaseWorkflow(database, intake, _store, new CheckSignal(), IntakeLimits.Default, new AuditTrail(database), TimeProvider.System,
+        _releases = new ReleaseRepository(database);
+        _workflow = new ReleaseWorkflow(_releases, new SandboxRepository(database), intake, _store, new CheckSignal(), IntakeLimits.Default, new AuditTrail(database), TimeProvider.System,
             NullLogger<ReleaseWorkflow>.Instance);
-        _releases = new ReleaseRepository(_db);
 
-        var events = new EventRepository(_db);
+        var events = new EventRepository(database);
         var dk = await events.CreateEventAsync(Slug.Parse("dk", "event"), "DK", new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 25), Ct);
         _teamA = await events.CreateTeamAsync(dk.Id, Slug.Parse("a", "team"), "Team A", Ct);
         var teamB = await events.CreateTeamAsync(dk.Id, Slug.Parse("b", "team"), "Team B", Ct);
-        var accounts = new AccountRepository(_db);
+        var accounts = new AccountRepository(database);
         _piet = await accounts.CreateAsync("piet", "Piet", isStaff: false, isChecker: false, _teamA.Id, Ct);
         _bea = await accounts.CreateAsync("bea", "Bea", isStaff: false, isChecker: false, teamB.Id, Ct);
         _chris = await accounts.CreateAsync("chris", "Chris", isStaff: false, isChecker: true, teamId: null, Ct);

@@ -1,3 +1,4 @@
+using Datakamp.Data.Repositories;
 using Datakamp.Data;
 using Datakamp.Data.Releases;
 using Datakamp.Domain.Releases;
@@ -12,7 +13,7 @@ namespace Datakamp.Host.Pages.Checker;
 /// automated result and whether this checker has voted. Requests of the checker's own team are not listed; the other
 /// checker's vote is never shown here.
 /// </summary>
-public sealed class IndexModel(Database database, TimeProvider clock) : PageModel
+public sealed class IndexModel(AccountRepository accounts, ReleaseRepository releases, TimeProvider clock) : PageModel
 {
     public sealed record QueueLine(ReleaseSummary Request, bool YouVoted, TimeSpan Age);
 
@@ -20,9 +21,8 @@ public sealed class IndexModel(Database database, TimeProvider clock) : PageMode
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var checker = await CurrentAccount.CheckerAsync(User, database, cancellationToken);
+        var checker = await CurrentAccount.CheckerAsync(User, accounts, cancellationToken);
         if (checker is null) return Forbid();
-        var releases = new ReleaseRepository(database.DataSource);
         var now = clock.GetUtcNow();
         var lines = new List<QueueLine>();
         foreach (var summary in await releases.ListAsync(null, null, [ReleaseState.Checked, ReleaseState.InReview], cancellationToken))

@@ -1,3 +1,4 @@
+using Datakamp.Data.Repositories;
 using Datakamp.Data;
 using Datakamp.Disclosure.Verdicts;
 using Datakamp.Domain.Accounts;
@@ -18,7 +19,7 @@ namespace Datakamp.Host.Pages.Checker;
 /// to the request's team is refused (403), on every route of this page. Figures are previewed as images (served by
 /// the File handler, verified and locked down by <see cref="StoredFileResponse"/>), texts as escaped text, PDFs as a link.
 /// </summary>
-public sealed class RequestModel(Database database, ReleaseWorkflow workflow, VerifiedContentReader reader) : PageModel
+public sealed class RequestModel(AccountRepository accounts, ReleaseWorkflow workflow, VerifiedContentReader reader) : PageModel
 {
     /// <summary>How much of a text the page shows: the automated check limits texts to 100,000 bytes, CSV without a spec is not.</summary>
     public const int MaxPreviewCharacters = 100_000;
@@ -55,7 +56,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Ve
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
-        var checker = await CurrentAccount.CheckerAsync(User, database, cancellationToken);
+        var checker = await CurrentAccount.CheckerAsync(User, accounts, cancellationToken);
         if (checker is null) return Forbid();
         return await LoadAsync(checker, id, cancellationToken);
     }
@@ -66,7 +67,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Ve
     /// </summary>
     public async Task<IActionResult> OnGetFileAsync(long id, string? name, CancellationToken cancellationToken)
     {
-        var checker = await CurrentAccount.CheckerAsync(User, database, cancellationToken);
+        var checker = await CurrentAccount.CheckerAsync(User, accounts, cancellationToken);
         if (checker is null) return Forbid();
         if (await FindAsync(checker, id, cancellationToken) is { } refusal) return refusal;
         var file = Record!.CurrentFiles.FirstOrDefault(f => f.Name == name);
@@ -96,7 +97,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow, Ve
 
     public async Task<IActionResult> OnPostVoteAsync(long id, CancellationToken cancellationToken)
     {
-        var checker = await CurrentAccount.CheckerAsync(User, database, cancellationToken);
+        var checker = await CurrentAccount.CheckerAsync(User, accounts, cancellationToken);
         if (checker is null) return Forbid();
         try
         {

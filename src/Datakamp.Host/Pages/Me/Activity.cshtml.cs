@@ -1,3 +1,4 @@
+using Datakamp.Data.Repositories;
 using Datakamp.Data;
 using Datakamp.Data.Audit;
 using Datakamp.Host.Accounts;
@@ -11,7 +12,7 @@ namespace Datakamp.Host.Pages.Me;
 /// A person's own activity: the audit events they are the actor of, newest first. Any enabled account, whatever its
 /// roles; the trail names them as their cookie does (<see cref="AccountClaims.AuditActor"/>).
 /// </summary>
-public sealed class ActivityModel(Database database) : PageModel
+public sealed class ActivityModel(Database database, EventRepository events, DatasetRepository datasets, AccountRepository accounts) : PageModel
 {
     /// <summary>How many events the page shows; a note says when there are more.</summary>
     public const int PageLimit = 500;
@@ -21,9 +22,9 @@ public sealed class ActivityModel(Database database) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await CurrentAccount.EnabledAsync(User, database, cancellationToken) is null) return Forbid();
+        if (await CurrentAccount.EnabledAsync(User, accounts, cancellationToken) is null) return Forbid();
         Actor = User.AuditActor();
-        var names = await AuditNames.LoadAsync(database, cancellationToken);
+        var names = await AuditNames.LoadAsync(events, datasets, cancellationToken);
         Excerpt = await AuditExcerpt.ReadAsync(database, new AuditQuery(Actor, Limit: PageLimit), names, cancellationToken);
         return Page();
     }

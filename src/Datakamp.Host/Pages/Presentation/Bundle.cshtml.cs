@@ -1,3 +1,4 @@
+using Datakamp.Data.Repositories;
 using Datakamp.Data;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Releases;
@@ -11,11 +12,11 @@ namespace Datakamp.Host.Pages.Presentation;
 /// verdict id). Every file is verified before the zip is made: a bundle with a file that no longer matches its hash is
 /// not served at all. Each download is audited.
 /// </summary>
-public sealed class BundleModel(Database database, EventPresentation presentation) : PresentationPage
+public sealed class BundleModel(EventRepository events, AccountRepository accounts, EventPresentation presentation) : PresentationPage
 {
     public async Task<IActionResult> OnGetAsync(string eventSlug, string? teamSlug, CancellationToken cancellationToken)
     {
-        Event = await PresentationAudience.EventForAsync(User, database, eventSlug, cancellationToken);
+        Event = await PresentationAudience.EventForAsync(User, accounts, events, eventSlug, cancellationToken);
         if (Event is null) return await NothingPublishedAsync();
         var teams = (await presentation.TeamsAsync(Event.Id, cancellationToken)).Where(t => teamSlug is null || t.TeamSlug == teamSlug).ToList();
         if (teams.Count == 0) return await NothingPublishedAsync();

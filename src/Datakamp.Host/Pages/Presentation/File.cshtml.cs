@@ -1,3 +1,4 @@
+using Datakamp.Data.Repositories;
 using Datakamp.Data;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Releases;
@@ -11,11 +12,11 @@ namespace Datakamp.Host.Pages.Presentation;
 /// never served: the answer is a page saying so, and staff are told). Shown inline (figures) or, with ?download=1,
 /// as a download, which is audited.
 /// </summary>
-public sealed class FileModel(Database database, EventPresentation presentation) : PresentationPage
+public sealed class FileModel(EventRepository events, AccountRepository accounts, EventPresentation presentation) : PresentationPage
 {
     public async Task<IActionResult> OnGetAsync(string eventSlug, string teamSlug, long requestId, string name, string? download, CancellationToken cancellationToken)
     {
-        Event = await PresentationAudience.EventForAsync(User, database, eventSlug, cancellationToken);
+        Event = await PresentationAudience.EventForAsync(User, accounts, events, eventSlug, cancellationToken);
         if (Event is null) return await NothingPublishedAsync();
         var asDownload = download is not null;   // ?download=1 (any value)
         if (await presentation.FindOutputAsync(Event.Id, teamSlug, requestId, name, cancellationToken) is not var (request, output)) return await NothingPublishedAsync();

@@ -1,3 +1,4 @@
+using Datakamp.Data.Repositories;
 using Datakamp.Data;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Releases;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Datakamp.Host.Pages.Presentation;
 
 /// <summary>Presentation mode for the last afternoon: one team per screen, in the order of the event's page, with next and previous.</summary>
-public sealed class ShowModel(Database database, EventPresentation presentation) : PresentationPage
+public sealed class ShowModel(EventRepository events, AccountRepository accounts, EventPresentation presentation) : PresentationPage
 {
     public PresentedTeam? Team { get; private set; }
     public IReadOnlyList<PresentedOutputView> Outputs { get; private set; } = [];
@@ -16,7 +17,7 @@ public sealed class ShowModel(Database database, EventPresentation presentation)
 
     public async Task<IActionResult> OnGetAsync(string eventSlug, int position, CancellationToken cancellationToken)
     {
-        Event = await PresentationAudience.EventForAsync(User, database, eventSlug, cancellationToken);
+        Event = await PresentationAudience.EventForAsync(User, accounts, events, eventSlug, cancellationToken);
         if (Event is null) return await NothingPublishedAsync();
         var teams = await presentation.TeamsAsync(Event.Id, cancellationToken);
         if (position < 1 || position > teams.Count) return await NothingPublishedAsync();

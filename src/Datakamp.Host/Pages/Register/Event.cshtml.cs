@@ -15,7 +15,7 @@ namespace Datakamp.Host.Pages.Register;
 /// never microdata), by which teams and for what purpose, and which outputs were published. The question the people
 /// in the data ask first. It names teams, never the people in them.
 /// </summary>
-public sealed class EventModel(Database database) : PageModel
+public sealed class EventModel(EventRepository events, DatasetRepository datasets, ReleaseRepository releases) : PageModel
 {
     public Event? Event { get; private set; }
     public IReadOnlyList<DatasetUse> Datasets { get; private set; } = [];
@@ -27,14 +27,13 @@ public sealed class EventModel(Database database) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string eventSlug, CancellationToken cancellationToken)
     {
-        Event = Slug.TryParse(eventSlug, out var slug) ? await new EventRepository(database.DataSource).FindEventAsync(slug, cancellationToken) : null;
+        Event = Slug.TryParse(eventSlug, out var slug) ? await events.FindEventAsync(slug, cancellationToken) : null;
         if (Event is null)
         {
             await ErrorPages.WritePageAsync(HttpContext, StatusCodes.Status404NotFound, "Not found", "There is no event of that name.");
             return new EmptyResult();
         }
-        var teams = (await new EventRepository(database.DataSource).ListTeamsAsync(Event.Id, cancellationToken)).ToDictionary(t => t.Id, t => t.Name);
-        var datasets = new DatasetRepository(database.DataSource);
+        var teams = (await events.ListTeamsAsync(Event.Id, cancellationToken)).ToDictionary(t => t.Id, t => t.Name);
         var uses = new List<DatasetUse>();
         foreach (var dataset in await datasets.ListAsync(Event.Id, cancellationToken))
         {
@@ -44,7 +43,7 @@ public sealed class EventModel(Database database) : PageModel
         Datasets = uses;
 
         var names = uses.ToDictionary(u => u.Dataset.Id, u => u.Dataset.Name);
-        Outputs = (await new ReleaseRepository(database.DataSource).ListPublishedAsync(Event.Id, cancellationToken))
+        Outputs = (await releases.ListPublishedAsync(Event.Id, cancellationToken))
             .SelectMany(r => r.Publication!.Outputs.Select(o => new PublishedOutputLine(r.TeamName, r.Request.Purpose, o.Name, r.Publication.PublishedAt,
                 r.AllFiles.FirstOrDefault(f => f.Version == r.Publication.Version && f.Name == o.Name)?.DatasetId is { } id ? names.GetValueOrDefault(id) : null)))
             .ToList();

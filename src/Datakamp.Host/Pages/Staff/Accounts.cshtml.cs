@@ -12,7 +12,7 @@ namespace Datakamp.Host.Pages.Staff;
 /// once; the host keeps only its hash, so the link cannot be shown again (a new one can be issued with a new account
 /// link from the command line).
 /// </summary>
-public sealed class AccountsModel(Database database, StaffConsole console) : PageModel
+public sealed class AccountsModel(EventRepository events, AccountRepository accounts, StaffConsole console) : PageModel
 {
     public IReadOnlyList<(long Id, string Label)> Teams { get; private set; } = [];
     public string? Message { get; private set; }
@@ -28,14 +28,14 @@ public sealed class AccountsModel(Database database, StaffConsole console) : Pag
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await CurrentAccount.StaffAsync(User, database, cancellationToken) is null) return Forbid();
+        if (await CurrentAccount.StaffAsync(User, accounts, cancellationToken) is null) return Forbid();
         await LoadAsync(cancellationToken);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (await CurrentAccount.StaffAsync(User, database, cancellationToken) is null) return Forbid();
+        if (await CurrentAccount.StaffAsync(User, accounts, cancellationToken) is null) return Forbid();
         try
         {
             var (account, link) = await console.CreateAccountAsync(Username, Name, IsStaff, IsChecker, TeamId, User.AuditActor(), cancellationToken);
@@ -53,7 +53,6 @@ public sealed class AccountsModel(Database database, StaffConsole console) : Pag
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var events = new EventRepository(database.DataSource);
         var teams = new List<(long, string)>();
         foreach (var e in await events.ListEventsAsync(cancellationToken))
             foreach (var t in await events.ListTeamsAsync(e.Id, cancellationToken)) teams.Add((t.Id, $"{e.Name}: {t.Name}"));

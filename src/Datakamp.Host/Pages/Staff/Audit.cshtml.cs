@@ -1,4 +1,5 @@
 using System.Text;
+using Datakamp.Data.Repositories;
 using Datakamp.Data;
 using Datakamp.Host.Accounts;
 using Datakamp.Host.Audit;
@@ -13,7 +14,7 @@ namespace Datakamp.Host.Pages.Staff;
 /// same as CSV. Reading the trail is not itself audited. Only enabled staff: the folder's policy checks the role in
 /// the cookie, this page the account as stored now.
 /// </summary>
-public sealed class AuditModel(Database database) : PageModel
+public sealed class AuditModel(Database database, EventRepository events, DatasetRepository datasets, AccountRepository accounts) : PageModel
 {
     /// <summary>How many events the page shows; a note says when more match.</summary>
     public const int PageLimit = 500;
@@ -29,14 +30,14 @@ public sealed class AuditModel(Database database) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await CurrentAccount.StaffAsync(User, database, cancellationToken) is null) return Forbid();
+        if (await CurrentAccount.StaffAsync(User, accounts, cancellationToken) is null) return Forbid();
         await LoadAsync(PageLimit, cancellationToken);
         return Page();
     }
 
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
     {
-        if (await CurrentAccount.StaffAsync(User, database, cancellationToken) is null) return Forbid();
+        if (await CurrentAccount.StaffAsync(User, accounts, cancellationToken) is null) return Forbid();
         await LoadAsync(CsvLimit, cancellationToken);
         if (Excerpt.HasMore)
             (Error, Excerpt) = ($"More than {CsvLimit} events match: narrow the filters (a shorter time, say) to download them.", AuditExcerpt.None);
@@ -52,7 +53,7 @@ public sealed class AuditModel(Database database) : PageModel
     private async Task LoadAsync(int limit, CancellationToken cancellationToken)
     {
         Filter = AuditFilter.FromQuery(Request.Query);
-        Names = await AuditNames.LoadAsync(database, cancellationToken);
+        Names = await AuditNames.LoadAsync(events, datasets, cancellationToken);
         var outcome = Filter.ToQuery(Names, limit);
         if (outcome.Query is null)
             Error = outcome.Error;

@@ -17,7 +17,7 @@ namespace Datakamp.Host.Pages.Staff;
 /// their purpose, the sandbox starts of the teams while they held it, the IDE sessions in which it was mounted, and the
 /// published outputs computed from it. The answer to "who used my data, when, and why".
 /// </summary>
-public sealed class DatasetsModel(Database database, DataAccessConsole console, IOptions<StorageOptions> storage, TimeProvider clock) : PageModel
+public sealed class DatasetsModel(Database database, EventRepository events, DatasetRepository datasets, AccountRepository accounts, DataAccessConsole console, IOptions<StorageOptions> storage, TimeProvider clock) : PageModel
 {
     public string? Message { get; private set; }
     public bool MessageIsError { get; private set; }
@@ -56,7 +56,7 @@ public sealed class DatasetsModel(Database database, DataAccessConsole console, 
 
     private async Task<IActionResult> ActAsync(long? id, Func<Task<string>> action, CancellationToken cancellationToken)
     {
-        if (await CurrentAccount.StaffAsync(User, database, cancellationToken) is null) return Forbid();
+        if (await CurrentAccount.StaffAsync(User, accounts, cancellationToken) is null) return Forbid();
         try
         {
             Message = await action();
@@ -77,7 +77,7 @@ public sealed class DatasetsModel(Database database, DataAccessConsole console, 
 
     public async Task<IActionResult> OnGetAsync(long? id, CancellationToken cancellationToken)
     {
-        if (await CurrentAccount.StaffAsync(User, database, cancellationToken) is null) return Forbid();
+        if (await CurrentAccount.StaffAsync(User, accounts, cancellationToken) is null) return Forbid();
         return await LoadAsync(id, cancellationToken);
     }
 
@@ -85,8 +85,6 @@ public sealed class DatasetsModel(Database database, DataAccessConsole console, 
     {
         var policies = Path.GetFullPath(storage.Value.PoliciesDirectory);
         Policies = Directory.Exists(policies) ? Directory.GetFiles(policies, "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToList() : [];
-        var events = new EventRepository(database.DataSource);
-        var datasets = new DatasetRepository(database.DataSource);
         var all = new List<EventDatasets>();
         foreach (var e in await events.ListEventsAsync(cancellationToken)) all.Add(new EventDatasets(e, await datasets.ListAsync(e.Id, cancellationToken)));
         Events = all;

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Datakamp.Host.Pages.Staff;
 
 /// <summary>Events and their teams: create an event (dates, how many checkers review each request) and its teams.</summary>
-public sealed class EventsModel(Database database, StaffConsole console) : PageModel
+public sealed class EventsModel(EventRepository events, AccountRepository accounts, StaffConsole console) : PageModel
 {
     public sealed record EventTeams(Event Event, int Checkers, EventSandboxSettings Sandbox, IReadOnlyList<Domain.Events.Team> Teams);
 
@@ -39,7 +39,7 @@ public sealed class EventsModel(Database database, StaffConsole console) : PageM
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await CurrentAccount.StaffAsync(User, database, cancellationToken) is null) return Forbid();
+        if (await CurrentAccount.StaffAsync(User, accounts, cancellationToken) is null) return Forbid();
         await LoadAsync(cancellationToken);
         return Page();
     }
@@ -58,7 +58,7 @@ public sealed class EventsModel(Database database, StaffConsole console) : PageM
 
     private async Task<IActionResult> ActAsync(string form, Func<Task<string>> action, CancellationToken cancellationToken)
     {
-        if (await CurrentAccount.StaffAsync(User, database, cancellationToken) is null) return Forbid();
+        if (await CurrentAccount.StaffAsync(User, accounts, cancellationToken) is null) return Forbid();
         MessageFor = form;
         try
         {
@@ -75,7 +75,6 @@ public sealed class EventsModel(Database database, StaffConsole console) : PageM
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var events = new EventRepository(database.DataSource);
         var list = new List<EventTeams>();
         foreach (var e in await events.ListEventsAsync(cancellationToken))
             list.Add(new EventTeams(e, await events.GetReleaseCheckersAsync(e.Id, cancellationToken), await events.GetSandboxSettingsAsync(e.Id, cancellationToken),

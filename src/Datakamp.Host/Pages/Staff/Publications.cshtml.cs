@@ -19,7 +19,7 @@ namespace Datakamp.Host.Pages.Staff;
 /// revoke form for each one in force, and the integrity alerts: stored outputs whose bytes no longer match their SHA-256.
 /// Only enabled staff: the folder's policy checks the role in the cookie, this page the account as stored now.
 /// </summary>
-public sealed class PublicationsModel(Database database, ReleaseWorkflow workflow) : PageModel
+public sealed class PublicationsModel(Database database, EventRepository events, AccountRepository accounts, ReleaseRepository releases, ReleaseWorkflow workflow) : PageModel
 {
     /// <summary>The audit actions that mean stored content did not verify: someone must look at the store.</summary>
     public static readonly IReadOnlyList<string> AlertActions = [AuditActions.ReleasePublishFailed, AuditActions.ReleaseContentMismatch];
@@ -42,14 +42,14 @@ public sealed class PublicationsModel(Database database, ReleaseWorkflow workflo
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await CurrentAccount.StaffAsync(User, database, cancellationToken) is null) return Forbid();
+        if (await CurrentAccount.StaffAsync(User, accounts, cancellationToken) is null) return Forbid();
         await LoadAsync(cancellationToken);
         return Page();
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(long requestId, string? reason, CancellationToken cancellationToken)
     {
-        var staff = await CurrentAccount.StaffAsync(User, database, cancellationToken);
+        var staff = await CurrentAccount.StaffAsync(User, accounts, cancellationToken);
         if (staff is null) return Forbid();
         (MessageFor, Reason) = (requestId, reason ?? "");
         try
@@ -68,8 +68,7 @@ public sealed class PublicationsModel(Database database, ReleaseWorkflow workflo
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var events = new EventRepository(database.DataSource);
-        var publications = await new ReleaseRepository(database.DataSource).ListPublicationsAsync(null, cancellationToken);
+        var publications = await releases.ListPublicationsAsync(null, cancellationToken);
         var teamNames = new Dictionary<long, string>();
         var list = new List<EventPublications>();
         foreach (var dk in await events.ListEventsAsync(cancellationToken))

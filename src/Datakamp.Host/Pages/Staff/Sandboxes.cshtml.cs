@@ -15,7 +15,7 @@ namespace Datakamp.Host.Pages.Staff;
 /// Every team's sandbox: wanted and actual state, live resource use from the engine, use of the team's
 /// disk against its quota, the last problem, and the controls.
 /// </summary>
-public sealed class SandboxesModel(Database database, SandboxManager sandboxes, IContainerEngine engine) : PageModel
+public sealed class SandboxesModel(EventRepository events, SandboxRepository sandboxRecords, SandboxManager sandboxes, IContainerEngine engine) : PageModel
 {
     public sealed record Row(long TeamId, string EventSlug, string TeamName, SandboxStatus? Status, string Memory, string Cpu, string Pids, string Disk, string? IdeProblem = null);
 
@@ -55,8 +55,7 @@ public sealed class SandboxesModel(Database database, SandboxManager sandboxes, 
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var events = new EventRepository(database.DataSource);
-        var records = (await new SandboxRepository(database.DataSource).ListAsync(cancellationToken)).ToDictionary(r => r.TeamId);
+        var records = (await sandboxRecords.ListAsync(cancellationToken)).ToDictionary(r => r.TeamId);
         var rows = new List<Row>();
         foreach (var dk in await events.ListEventsAsync(cancellationToken))
         {

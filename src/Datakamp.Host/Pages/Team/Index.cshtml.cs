@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Datakamp.Host.Pages.Team;
 
 /// <summary>A team member's page: the sandbox's state, start and stop, the way into the IDE, and the granted data.</summary>
-public sealed class IndexModel(Database database, SandboxManager sandboxes, TimeProvider clock) : PageModel
+public sealed class IndexModel(EventRepository events, DatasetRepository datasets, AccountRepository accounts, SandboxRepository sandboxRecords, SandboxManager sandboxes, TimeProvider clock) : PageModel
 {
     public string TeamName { get; private set; } = "";
     public SandboxStatus? Status { get; private set; }
@@ -57,13 +57,13 @@ public sealed class IndexModel(Database database, SandboxManager sandboxes, Time
 
     private async Task<AccountTeam?> LoadAsync(CancellationToken cancellationToken)
     {
-        var account = User.AccountId() is { } id ? await new AccountRepository(database.DataSource).FindAsync(id, cancellationToken) : null;
+        var account = User.AccountId() is { } id ? await accounts.FindAsync(id, cancellationToken) : null;
         if (account?.Team is not { } team || account.Disabled) return null;
-        TeamName = (await new EventRepository(database.DataSource).FindTeamAsync(team.TeamId, cancellationToken))?.Name ?? team.TeamSlug.Value;
+        TeamName = (await events.FindTeamAsync(team.TeamId, cancellationToken))?.Name ?? team.TeamSlug.Value;
         IdePath = IdeRoutes.BasePathFor(team.EventSlug.Value, team.TeamSlug.Value) + "tree";
         IdeProblem = HttpContext.RequestServices.GetService<IdeProblems>()?.Find(team.EventSlug.Value, team.TeamSlug.Value)?.Message;
-        Datasets = await new DatasetRepository(database.DataSource).ListGrantedToTeamAsync(team.TeamId, GrantCalendar.Today(clock), cancellationToken);
-        var record = await new SandboxRepository(database.DataSource).FindAsync(team.TeamId, cancellationToken);
+        Datasets = await datasets.ListGrantedToTeamAsync(team.TeamId, GrantCalendar.Today(clock), cancellationToken);
+        var record = await sandboxRecords.FindAsync(team.TeamId, cancellationToken);
         Status = record is null ? null : await sandboxes.GetStatusAsync(record, cancellationToken);
         Disk = record is null ? null : await sandboxes.DiskUseAsync(record, cancellationToken);
         return team;

@@ -16,7 +16,7 @@ namespace Datakamp.Host.Pages.Team;
 /// why, the suggested suppression), the checkers' decisions and comments once the review is decided, every earlier
 /// version, and the team's actions: withdraw, and resubmit a new version after a return.
 /// </summary>
-public sealed class RequestModel(Database database, ReleaseWorkflow workflow) : PageModel
+public sealed class RequestModel(AccountRepository accounts, ReleaseRepository releases, ReleaseWorkflow workflow) : PageModel
 {
     public ReleaseRecord? Record { get; private set; }
     public OutboxListing? Outbox { get; private set; }
@@ -37,7 +37,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow) : 
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
-        var member = await CurrentAccount.MemberAsync(User, database, cancellationToken);
+        var member = await CurrentAccount.MemberAsync(User, accounts, cancellationToken);
         if (member is null) return Forbid();
         return await LoadAsync(member, id, cancellationToken) ? Page() : NotFound();
     }
@@ -60,7 +60,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow) : 
 
     private async Task<IActionResult> ActAsync(long id, Func<Account, Task<string>> action, CancellationToken cancellationToken)
     {
-        var member = await CurrentAccount.MemberAsync(User, database, cancellationToken);
+        var member = await CurrentAccount.MemberAsync(User, accounts, cancellationToken);
         if (member is null) return Forbid();
         try
         {
@@ -75,7 +75,7 @@ public sealed class RequestModel(Database database, ReleaseWorkflow workflow) : 
 
     private async Task<bool> LoadAsync(Account member, long id, CancellationToken cancellationToken)
     {
-        var record = await new ReleaseRepository(database.DataSource).FindAsync(id, cancellationToken);
+        var record = await releases.FindAsync(id, cancellationToken);
         // Another team's request reads as no request at all.
         if (record is null || record.Request.TeamId != member.Team!.TeamId) return false;
         Record = record;

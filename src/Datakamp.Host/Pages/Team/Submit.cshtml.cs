@@ -14,7 +14,7 @@ namespace Datakamp.Host.Pages.Team;
 /// spec; the member selects files, writes the purpose and submits. The form carries a one-time submission key made when
 /// the page was shown, so a double click, a retried post or a reload after posting is one request.
 /// </summary>
-public sealed class SubmitModel(Database database, ReleaseWorkflow workflow) : PageModel
+public sealed class SubmitModel(AccountRepository accounts, ReleaseWorkflow workflow) : PageModel
 {
     public OutboxListing Outbox { get; private set; } = OutboxListing.Unavailable("");
 
@@ -29,7 +29,7 @@ public sealed class SubmitModel(Database database, ReleaseWorkflow workflow) : P
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var member = await CurrentAccount.MemberAsync(User, database, cancellationToken);
+        var member = await CurrentAccount.MemberAsync(User, accounts, cancellationToken);
         if (member is null) return Forbid();
         SubmissionKey = Guid.NewGuid();
         Outbox = await workflow.ListOutboxAsync(member, cancellationToken);
@@ -38,7 +38,7 @@ public sealed class SubmitModel(Database database, ReleaseWorkflow workflow) : P
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var member = await CurrentAccount.MemberAsync(User, database, cancellationToken);
+        var member = await CurrentAccount.MemberAsync(User, accounts, cancellationToken);
         if (member is null) return Forbid();
         if (SubmissionKey == Guid.Empty) SubmissionKey = Guid.NewGuid();
         try
