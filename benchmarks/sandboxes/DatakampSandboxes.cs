@@ -1,3 +1,5 @@
+using Datakamp.Domain.Events;
+using Datakamp.Host.Accounts;
 using System.Net;
 using System.Reflection;
 using System.Security.Claims;
@@ -77,6 +79,12 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         builder.Services.AddSingleton<IIdeSessionDirectory>(_ => self!._registry);
         builder.Services.AddSingleton(_ => self!._connections);
         builder.Services.AddSingleton(new IdeActivity(TimeProvider.System));
+        // What else the host's proxy asks for, as in IdeProxyTests: YARP's forwarder, the problems shown to teams, and
+        // the declaration gate and the session audit, which have nothing to do here (no declarations, no audit trail).
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton(new IdeProblems(TimeProvider.System));
+        builder.Services.AddSingleton<IDeclarationGate, NothingDue>();
+        builder.Services.AddSingleton<IIdeSessionLog, Unrecorded>();
         var proxy = builder.Build();
         proxy.UseWebSockets();
         proxy.UseAuthentication();
@@ -185,5 +193,15 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, $"member-of-{team}"), new Claim(IdeAccess.TeamClaim, team)], Name);
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Name)));
         }
+    }
+
+    private sealed class NothingDue : IDeclarationGate
+    {
+        public Task<Declaration?> DueAsync(ClaimsPrincipal user, CancellationToken cancellationToken) => Task.FromResult<Declaration?>(null);
+    }
+
+    private sealed class Unrecorded : IIdeSessionLog
+    {
+        public Task SeenAsync(ClaimsPrincipal user, IdeSession session, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

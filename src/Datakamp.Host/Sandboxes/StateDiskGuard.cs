@@ -11,6 +11,9 @@ public static class StateDiskGuard
 
     public static void EnsureRoomToStart(string stateDirectory, int minFreeMb)
     {
+        // The state folder is where the team's folders go next; on a fresh installation it may not be there yet, and
+        // DriveInfo of a missing path fails with "could not find the drive" instead of measuring the disk.
+        Directory.CreateDirectory(stateDirectory);
         var freeMb = new DriveInfo(stateDirectory).AvailableFreeSpace / (1024 * 1024);
         if (freeMb < minFreeMb)
             throw new SandboxException($"no sandbox starts: the host's state disk has {freeMb} MB free, below the minimum of {minFreeMb} MB (Sandboxes:MinFreeStateDiskMb); {TeamAdvice}.");
