@@ -48,17 +48,8 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
     public Task<ImageInspect?> InspectImageAsync(string image, CancellationToken cancellationToken)
     {
         var name = EngineReferences.Image(image);
-        return RunAsync<ImageInspect?>($"GET /images/{name}/json", _requestTimeout, false, async token =>
-        {
-            try
-            {
-                return FromLibrary(await _client.Images.InspectImageAsync(name, token));
-            }
-            catch (LibraryApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-        }, cancellationToken);
+        return RunAsync($"GET /images/{name}/json", _requestTimeout, false,
+            token => NullWhenMissingAsync(async () => FromLibrary(await _client.Images.InspectImageAsync(name, token))), cancellationToken);
     }
 
     public Task<ContainerCreateResponse> CreateContainerAsync(ContainerSpec spec, CancellationToken cancellationToken)
@@ -85,17 +76,8 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
     public Task<ContainerInspect?> InspectContainerAsync(string container, CancellationToken cancellationToken)
     {
         var id = EngineReferences.Container(container);
-        return RunAsync<ContainerInspect?>($"GET /containers/{id}/json", _requestTimeout, false, async token =>
-        {
-            try
-            {
-                return FromLibrary(await _client.Containers.InspectContainerAsync(id, token));
-            }
-            catch (LibraryApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-        }, cancellationToken);
+        return RunAsync($"GET /containers/{id}/json", _requestTimeout, false,
+            token => NullWhenMissingAsync(async () => FromLibrary(await _client.Containers.InspectContainerAsync(id, token))), cancellationToken);
     }
 
     public Task StopContainerAsync(string container, TimeSpan gracePeriod, CancellationToken cancellationToken)
@@ -332,6 +314,20 @@ public sealed class DockerDotNetEngine : IContainerEngine, IDisposable
             if (read.Target == MultiplexedStream.TargetStream.StandardIn) continue;
             var stderr = read.Target == MultiplexedStream.TargetStream.StandardError;
             if (!output.Add(stderr, buffer.AsSpan(0, read.Count)) && !drain) return output.ToOutput();
+        }
+    }
+
+    /// <summary>The engine's 404 as null: asking about an image or container that does not exist is an answer, not an error.</summary>
+    private static async Task<T?> NullWhenMissingAsync<T>(Func<Task<T>> inspect)
+        where T : class
+    {
+        try
+        {
+            return await inspect();
+        }
+        catch (LibraryApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
         }
     }
 

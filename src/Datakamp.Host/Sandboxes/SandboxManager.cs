@@ -82,13 +82,12 @@ public sealed class SandboxManager(
         });
         await AuditAsync(actor, AuditActions.SandboxStopped, record, new { reason = "reset" }, cancellationToken);
         var fresh = (await sandboxes.FindAsync(teamId, cancellationToken))!;
+        if (fresh.DesiredState != SandboxDesiredState.Running)
+            return await BringToDesiredStateAsync(fresh, plan: null, cancellationToken);
         var plan = await planner.PlanAsync(fresh, cancellationToken);
         var status = await BringToDesiredStateAsync(fresh, plan, cancellationToken);
-        if (fresh.DesiredState == SandboxDesiredState.Running)
-        {
-            await ideReadiness.WaitUntilAnswersAsync(plan, cancellationToken);
-            await AuditAsync(actor, AuditActions.SandboxStarted, fresh, new { reason = "reset", container = status.ContainerId }, cancellationToken);
-        }
+        await ideReadiness.WaitUntilAnswersAsync(plan, cancellationToken);
+        await AuditAsync(actor, AuditActions.SandboxStarted, fresh, new { reason = "reset", container = status.ContainerId }, cancellationToken);
         return status;
     }
 
