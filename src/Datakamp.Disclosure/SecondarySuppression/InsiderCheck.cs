@@ -16,10 +16,12 @@ namespace Datakamp.Disclosure.SecondarySuppression;
 /// while each cell it moves is still suppressed (suppressing more cells only adds freedom) and its relations still
 /// add up (checked again, so a bookkeeping slip costs a linear program, never a wrong "safe"). An insider whose
 /// knowledge some valid witness respects cannot pin the primary. The clean-up, which removes one secondary at a
-/// time and asks again for every primary, is answered almost entirely from witnesses. For the insiders left: all of
-/// them together first (a stronger attacker than any one of them); if even they cannot pin the primary, no single
-/// one can. Otherwise the outsider's smallest deviation is tried against each, and only an insider whose knowledge
-/// that deviation breaks gets a linear program of their own.</para>
+/// time and asks again for every primary, is answered almost entirely from witnesses. For the insiders left, one
+/// program: the outsider's smallest deviation in which moving an insider's cell beyond what that insider knows costs a
+/// thousand times more than any other move. It respects every insider it can; the program is asked again for those it
+/// does not respect, as long as that helps. Only an insider no such deviation respects gets a linear program of their
+/// own, which decides. (A coalition of all insiders at once, tried first before, pinned most primaries, and then every
+/// insider needed a program of their own.)</para>
 /// <para>Limits: an insider's knowledge is modelled per population cell; a unit that is the largest contributor of
 /// cells in two linked tables is two insiders here, not one who knows both.</para>
 /// </remarks>
@@ -91,27 +93,33 @@ internal sealed class InsiderCheck
             return InsiderFinding.Safe;
         }
 
-        var together = _search.SmallestDeviation(suppressed, primary, deviation, insiders.ToDictionary(q => q, Knowledge));
-        switch (together.Status)
+        // One program for all of them: the outsider's deviation that moves their cells beyond what they know only where
+        // it must. It respects most of them at once; the program is asked again for those it does not respect, as long
+        // as that respects more of them. Only the insiders left get a program of their own. The first program also tells
+        // an outsider's impossibility (reported by the outsider check) from an insider's.
+        var pending = insiders;
+        for (var round = 0; pending.Count > 0 && (round == 0 || pending.Count > 1); round++)
         {
-            case SearchStatus.Found:
-                witnesses.Add(together.Deviation);
-                return InsiderFinding.Safe;
-            case SearchStatus.Failed:
-                return InsiderFinding.NotEvaluated;
+            var outsider = _search.SmallestDeviationAvoiding(suppressed, primary, deviation, pending.ToDictionary(q => q, Knowledge));
+            switch (outsider.Status)
+            {
+                case SearchStatus.Impossible:
+                    return InsiderFinding.Safe; // short against everyone: the outsider check reports it
+                case SearchStatus.Failed:
+                    return InsiderFinding.NotEvaluated;
+            }
+
+            witnesses.Add(outsider.Deviation);
+            var left = pending.FindAll(q => !Respects(outsider.Deviation, q));
+            if (left.Count == pending.Count)
+            {
+                break;
+            }
+
+            pending = left;
         }
 
-        var outsider = _search.SmallestDeviation(suppressed, primary, deviation, knowledge: null);
-        switch (outsider.Status)
-        {
-            case SearchStatus.Impossible:
-                return InsiderFinding.Safe; // short against everyone: the outsider check reports it
-            case SearchStatus.Failed:
-                return InsiderFinding.NotEvaluated;
-        }
-
-        witnesses.Add(outsider.Deviation);
-        foreach (var q in insiders)
+        foreach (var q in pending)
         {
             if (witnesses.Exists(w => Respects(w, q)))
             {

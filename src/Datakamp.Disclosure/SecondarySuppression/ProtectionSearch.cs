@@ -33,6 +33,9 @@ internal sealed class ProtectionSearch
     /// </summary>
     private static readonly int[] DeviationSubtableSizes = [5, 15];
 
+    /// <summary>How much more a unit of move beyond an insider's knowledge costs than one within it (see <see cref="SmallestDeviationAvoiding"/>).</summary>
+    private const double BeyondKnowledgeWeight = 1000;
+
     private readonly SuppressionProblem _problem;
     // Per relation: its cells, the total first (coefficient -1), then the parts (+1).
     private readonly int[][] _relationCells;
@@ -159,7 +162,21 @@ internal sealed class ProtectionSearch
     /// the whole problem can show that none exists.
     /// </remarks>
     public SearchOutcome SmallestDeviation(IReadOnlySet<int> suppressed, int primary, double deviation,
-        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge)
+        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge) =>
+        SmallestDeviation(suppressed, primary, deviation, knowledge, avoid: null);
+
+    /// <summary>
+    /// The outsider's smallest deviation (a-priori bounds only), moving the cells of <paramref name="avoid"/> beyond what
+    /// their insider knows only where no other deviation exists: each unit beyond an insider's knowledge costs
+    /// <see cref="BeyondKnowledgeWeight"/> times a unit elsewhere. One program then serves all the insiders it respects;
+    /// Impossible means the outsider cannot move the primary that far either.
+    /// </summary>
+    public SearchOutcome SmallestDeviationAvoiding(IReadOnlySet<int> suppressed, int primary, double deviation,
+        IReadOnlyDictionary<int, (double Lower, double Upper)> avoid) =>
+        SmallestDeviation(suppressed, primary, deviation, knowledge: null, avoid);
+
+    private SearchOutcome SmallestDeviation(IReadOnlySet<int> suppressed, int primary, double deviation,
+        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge, IReadOnlyDictionary<int, (double Lower, double Upper)>? avoid)
     {
         if (_coordinates[primary] is { } origin)
         {
@@ -170,15 +187,16 @@ internal sealed class ProtectionSearch
                     break; // the sub-table would be the whole table
                 }
 
-                var near = Solve(suppressed, primary, deviation, onlySuppressed: true, Subtable(origin, suppressed, deviation, k), knowledge, smallest: true);
-                if (near.Status == SearchStatus.Found)
+                var near = Solve(suppressed, primary, deviation, onlySuppressed: true, Subtable(origin, suppressed, deviation, k), knowledge, smallest: true, avoid);
+                // Avoiding insiders, a sub-table that cannot is not the last word: the whole problem may avoid them all.
+                if (near.Status == SearchStatus.Found && !near.BeyondKnowledge)
                 {
                     return near;
                 }
             }
         }
 
-        return Solve(suppressed, primary, deviation, onlySuppressed: true, allowed: null, knowledge, smallest: true);
+        return Solve(suppressed, primary, deviation, onlySuppressed: true, allowed: null, knowledge, smallest: true, avoid);
     }
 
     /// <summary>The coordinates as one number (mixed radix over the label counts).</summary>
@@ -246,7 +264,8 @@ internal sealed class ProtectionSearch
     }
 
     private SearchOutcome Solve(IReadOnlySet<int> suppressed, int primary, double deviation, bool onlySuppressed, bool[]? allowed,
-        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge = null, bool smallest = false)
+        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge = null, bool smallest = false,
+        IReadOnlyDictionary<int, (double Lower, double Upper)>? avoid = null)
     {
         var cells = _problem.Cells;
         (double Lower, double Upper) BoundsOf(int c) =>
@@ -290,9 +309,12 @@ internal sealed class ProtectionSearch
             }
         }
 
-        // Columns: the primary (fixed at the deviation), then y+ and y- for every other reachable cell (-1: none).
+        // Columns: the primary (fixed at the deviation), then y+ and y- for every other reachable cell (-1: none); a cell
+        // to avoid has a second y+ and y- for the part of its move beyond what its insider knows, at a high price.
         var plus = new Dictionary<int, int>(reach.Count);
         var minus = new Dictionary<int, int>(reach.Count);
+        var plusBeyond = new Dictionary<int, int>();
+        var minusBeyond = new Dictionary<int, int>();
         var lower = new List<double>(2 * reach.Count) { deviation };
         var upper = new List<double>(2 * reach.Count) { deviation };
         var weight = new List<double>(2 * reach.Count) { 0 };
@@ -308,21 +330,25 @@ internal sealed class ProtectionSearch
             var (lowerBound, upperBound) = BoundsOf(c);
             var up = upperBound - cell.Value;
             var down = cell.Value - lowerBound;
-            if (up > 0)
+            var (upWithin, downWithin) = (up, down);
+            if (avoid is not null && avoid.TryGetValue(c, out var known))
             {
-                plus[c] = lower.Count;
-                lower.Add(0);
-                upper.Add(up);
-                weight.Add(w);
+                upWithin = Math.Clamp(known.Upper - cell.Value, 0, up);
+                downWithin = Math.Clamp(cell.Value - known.Lower, 0, down);
             }
 
-            if (down > 0)
+            int AddColumn(double capacity, double columnWeight)
             {
-                minus[c] = lower.Count;
                 lower.Add(0);
-                upper.Add(down);
-                weight.Add(w);
+                upper.Add(capacity);
+                weight.Add(columnWeight);
+                return lower.Count - 1;
             }
+
+            if (upWithin > 0) plus[c] = AddColumn(upWithin, w);
+            if (up > upWithin) plusBeyond[c] = AddColumn(up - upWithin, w * BeyondKnowledgeWeight);
+            if (downWithin > 0) minus[c] = AddColumn(downWithin, w);
+            if (down > downWithin) minusBeyond[c] = AddColumn(down - downWithin, w * BeyondKnowledgeWeight);
         }
 
         var lp = new LinearProgram(lower.Count);
@@ -333,6 +359,7 @@ internal sealed class ProtectionSearch
 
         var vars = new List<int>();
         var coefs = new List<double>();
+        var columnsOfCell = new[] { (plus, 1.0), (minus, -1.0), (plusBeyond, 1.0), (minusBeyond, -1.0) };
         foreach (var r in relations)
         {
             vars.Clear();
@@ -349,16 +376,14 @@ internal sealed class ProtectionSearch
                     continue;
                 }
 
-                if (plus.TryGetValue(c, out var jp))
+                // A cell's move is its upward columns minus its downward ones.
+                foreach (var (columns, sign) in columnsOfCell)
                 {
-                    vars.Add(jp);
-                    coefs.Add(coef);
-                }
-
-                if (minus.TryGetValue(c, out var jm))
-                {
-                    vars.Add(jm);
-                    coefs.Add(-coef);
+                    if (columns.TryGetValue(c, out var j))
+                    {
+                        vars.Add(j);
+                        coefs.Add(sign * coef);
+                    }
                 }
             }
 
@@ -387,7 +412,8 @@ internal sealed class ProtectionSearch
                 continue;
             }
 
-            var y = (plus.TryGetValue(c, out var jp) ? result.Values[jp] : 0) - (minus.TryGetValue(c, out var jm) ? result.Values[jm] : 0);
+            double Column(Dictionary<int, int> columns) => columns.TryGetValue(c, out var j) ? result.Values[j] : 0;
+            var y = Column(plus) + Column(plusBeyond) - Column(minus) - Column(minusBeyond);
             if (Math.Abs(y) > threshold)
             {
                 moved[c] = y;
@@ -398,6 +424,7 @@ internal sealed class ProtectionSearch
             }
         }
 
-        return new SearchOutcome(SearchStatus.Found, added) { Deviation = moved };
+        var beyond = plusBeyond.Values.Concat(minusBeyond.Values).Any(j => result.Values[j] > threshold);
+        return new SearchOutcome(SearchStatus.Found, added) { Deviation = moved, BeyondKnowledge = beyond };
     }
 }

@@ -6,6 +6,9 @@ internal sealed record SearchOutcome(SearchStatus Status, IReadOnlyList<int> Add
     /// <summary>When found: how far each other cell moves with the primary (cells that stay put are left out).</summary>
     public IReadOnlyDictionary<int, double> Deviation { get; init; } = new Dictionary<int, double>();
 
+    /// <summary>When found while avoiding insiders' cells: whether some cell had to move beyond what its insider knows.</summary>
+    public bool BeyondKnowledge { get; init; }
+
     public static SearchOutcome Impossible { get; } = new(SearchStatus.Impossible, []);
 
     public static SearchOutcome Failed { get; } = new(SearchStatus.Failed, []);

@@ -85,7 +85,8 @@ internal static class SecondarySuppressionStep
         try { hidden = group.Select(t => HiddenPrimaries(t.Table, policy)).ToList(); }
         catch (DisclosureInputException e) { return group.Select(t => ErrorFor(group, t, quantity, $"the rows without a category could not be assessed: {e.Message}")).ToArray(); }
         var primaryCount = group.Select(t => t.Assessments.Count(a => a.PrimarySuppressed)).ToArray();
-        if (primaryCount.Sum() == 0 && hidden.All(h => h.Count == 0))
+        var leftOut = RowsWithoutCategoryLeftOut(group);
+        if (primaryCount.Sum() == 0 && (leftOut || hidden.All(h => h.Count == 0)))
         {
             var linked = group.Count > 1 ? " (nor in the tables linked to it)" : "";
             return group.Select(t => new TableSuppression(new SuppressionVerdict(SuppressionOutcome.NotNeeded,
@@ -94,7 +95,7 @@ internal static class SecondarySuppressionStep
         }
 
         List<TableBuilder> builders;
-        try { builders = group.Select((t, k) => Builder(t, hidden[k], policy)).ToList(); }
+        try { builders = group.Select((t, k) => leftOut ? Builder(t, null, [], policy) : Builder(t, t.Table.WithMissingCategory, hidden[k], policy)).ToList(); }
         catch (ArgumentException e) { return group.Select(t => ErrorFor(group, t, quantity, $"the suppression problem could not be built: {e.Message}")).ToArray(); }
 
         if (group.Count > 1)
@@ -103,7 +104,7 @@ internal static class SecondarySuppressionStep
             string? whyNot = null;
             try { problem = LinkedTables.Build([.. builders]); }
             catch (ArgumentException e) { whyNot = e.Message; }
-            if (problem is not null) return Solve(group, builders, hidden, problem, quantity, linkFailed: false);
+            if (problem is not null) return Solve(group, builders, hidden, leftOut, problem, quantity, linkFailed: false);
 
             // Same population on paper, yet the tables disagree (e.g. rows with an empty category in one of
             // the dimensions are missing from one table only): solve each alone, and say that the combination
@@ -111,7 +112,7 @@ internal static class SecondarySuppressionStep
             var separate = new TableSuppression[group.Count];
             for (var k = 0; k < group.Count; k++)
             {
-                var one = Solve([group[k]], [builders[k]], [hidden[k]], null, quantity, linkFailed: true)[0];
+                var one = Solve([group[k]], [builders[k]], [hidden[k]], leftOut, null, quantity, linkFailed: true)[0];
                 var message = one.Verdict.Message + $" The tables {string.Join(", ", group.Select(t => t.Table.Spec.File))} come from the same population "
                     + $"but could not be linked ({whyNot}), so each was suppressed on its own: a person must check that together they do not undo the suppression.";
                 separate[k] = one with { Verdict = one.Verdict with { Message = message } };
@@ -119,10 +120,10 @@ internal static class SecondarySuppressionStep
             return separate;
         }
 
-        return Solve(group, builders, hidden, null, quantity, linkFailed: false);
+        return Solve(group, builders, hidden, leftOut, null, quantity, linkFailed: false);
     }
 
-    private static TableSuppression[] Solve(List<AssessedTable> group, List<TableBuilder> builders, List<IReadOnlyList<CellAssessment>> hidden,
+    private static TableSuppression[] Solve(List<AssessedTable> group, List<TableBuilder> builders, List<IReadOnlyList<CellAssessment>> hidden, bool leftOut,
         SuppressionProblem? problem, string? quantity, bool linkFailed)
     {
         SuppressionResult solution;
@@ -172,8 +173,11 @@ internal static class SecondarySuppressionStep
                 _ => $"Secondary suppression FAILED ({quantity}{with}): {solution.Message} The file cannot be released with this suppression pattern.",
             };
             if (hidden[k].Count > 0)
-                message += $" Rows with an empty {string.Join(" or ", t.Table.WithMissingCategory!.Dimensions.Where(d => d.Categories.Contains(RecomputedTable.MissingLabel)).Select(d => d.Column))} value are in no cell of this table;"
-                    + $" {Plural.Count(hidden[k].Count, "group of them fails", "groups of them fail")} the rules and {Plural.Word(hidden[k].Count, "is", "are")} protected like a primary cell, so {Plural.Word(hidden[k].Count, "it", "they")} cannot be recomputed by subtraction.";
+                message += $" Rows with an empty {string.Join(" or ", MissingDimensions(t.Table))} value are in no cell of this table;"
+                    + $" {Plural.Count(hidden[k].Count, "group of them fails", "groups of them fail")} the rules and "
+                    + (leftOut
+                        ? $"{Plural.Word(hidden[k].Count, "needs", "need")} no further protection: {Plural.Word(group.Count, "this table leaves", "the linked tables all leave")} those rows out of every cell and margin, so nothing published contains them."
+                        : $"{Plural.Word(hidden[k].Count, "is", "are")} protected like a primary cell, so {Plural.Word(hidden[k].Count, "it", "they")} cannot be recomputed by subtraction.");
             output[k] = new TableSuppression(new SuppressionVerdict(outcome, message, quantity, linked, primaries, secondaries, secondaryValue, total,
                 total is > 0 ? secondaryValue / total.Value : null, seconds), suppressed, linkFailed);
         }
@@ -205,6 +209,37 @@ internal static class SecondarySuppressionStep
     }
 
     /// <summary>
+    /// True when every table of the group shows every dimension in which rows lack a value, so every published cell and
+    /// margin leaves those rows out. Then nothing published contains them: the attacker can learn nothing about them, and
+    /// the totals over all rows (which would link them to the published cells) are published by nobody, so the problem
+    /// is the published tables alone. Only a table without such a dimension (its cells are totals over it, rows without
+    /// a value included) brings them in. One exception keeps them in: a total over all rows that a single unit makes
+    /// up, because that unit knows it exactly, and with it how much the known categories can hold at most.
+    /// </summary>
+    /// <remarks>
+    /// Why this is exact: let T = K + E be a total over all rows, K the published known subtotal, E the rows without a
+    /// value. For any values of the published cells that satisfy their own relations and bounds, E at its true value
+    /// and T = K + E satisfy every relation and bound of the larger problem (the bounds of T are the sums of those of K
+    /// and E: both non-negative, or both unbounded). So the attacker's range for every published cell is the same with
+    /// or without the rows left out, and for a group of them it is everything its a-priori bounds allow.
+    /// </remarks>
+    private static bool RowsWithoutCategoryLeftOut(List<AssessedTable> group)
+    {
+        var missing = group.SelectMany(t => MissingDimensions(t.Table)).ToHashSet(StringComparer.Ordinal);
+        if (missing.Count == 0) return false;
+        if (!group.All(t => missing.All(column => t.Table.Dimensions.Any(d => d.Column == column)))) return false;
+        foreach (var full in group.Select(t => t.Table.WithMissingCategory).OfType<RecomputedTable>())
+        {
+            var overAllRows = full.Dimensions.Select(d => missing.Contains(d.Column)).ToArray();
+            if (full.Cells.Any(c => c.Evidence.UnitsWithValue == 1 && c.Coordinates.Where((x, d) => overAllRows[d] && x == TableCell.Total).Any())) return false;
+        }
+        return true;
+    }
+
+    private static IEnumerable<string> MissingDimensions(RecomputedTable table) =>
+        table.WithMissingCategory?.Dimensions.Where(d => d.Categories.Contains(RecomputedTable.MissingLabel)).Select(d => d.Column) ?? [];
+
+    /// <summary>
     /// The cells of rows with an empty dimension value that fail the rules: every cell of
     /// <see cref="RecomputedTable.WithMissingCategory"/> with the empty category in some dimension and at least one
     /// unit (a group of nobody reveals nobody), assessed by the same rules as the published cells.
@@ -220,10 +255,11 @@ internal static class SecondarySuppressionStep
     private static bool IsMissingCell(RecomputedTable full, TableCell cell) =>
         cell.Coordinates.Select((c, d) => c != TableCell.Total && full.Dimensions[d].Categories[c] == RecomputedTable.MissingLabel).Any(m => m);
 
-    private static TableBuilder Builder(AssessedTable t, IReadOnlyList<CellAssessment> hidden, Policy policy)
+    /// <summary>The suppression problem of one table; <paramref name="full"/> is the table over all rows when the rows
+    /// without a category are part of the problem, else null (then <paramref name="hidden"/> is empty).</summary>
+    private static TableBuilder Builder(AssessedTable t, RecomputedTable? full, IReadOnlyList<CellAssessment> hidden, Policy policy)
     {
         var table = t.Table;
-        var full = table.WithMissingCategory;
         var dims = table.Dimensions.Select((d, i) => full is not null && full.Dimensions[i].Categories.Contains(RecomputedTable.MissingLabel)
             ? new SpanningVariable(Escape(d.Column), d.Categories.Select(Escape).ToArray(), TotalLabel, MissingLabel, KnownLabel)
             : new SpanningVariable(Escape(d.Column), d.Categories.Select(Escape).ToArray(), TotalLabel)).ToArray();
@@ -263,7 +299,7 @@ internal static class SecondarySuppressionStep
             builder.NotPublished(c);
         }
 
-        AddLargestContributors(builder, table, lower);
+        AddLargestContributors(builder, table, full, lower);
 
         foreach (var a in t.Assessments.Where(a => a.PrimarySuppressed))
             AddPrimary(builder, table, a, Coordinates(table, builder, a.Cell, published: true), lower, policy);
@@ -280,7 +316,7 @@ internal static class SecondarySuppressionStep
     /// unweighted sums and means (the suppressed quantity is then the sum of the contributions) of non-negative data;
     /// the cells over all rows too, where rows lack a category.
     /// </summary>
-    private static void AddLargestContributors(TableBuilder builder, RecomputedTable table, double lower)
+    private static void AddLargestContributors(TableBuilder builder, RecomputedTable table, RecomputedTable? full, double lower)
     {
         if (table.Spec.Weight is not null || lower < 0 || table.Statistic.Kind is not (StatisticKind.Sum or StatisticKind.Mean)) return;
         void Add(RecomputedTable source, bool published)
@@ -293,7 +329,7 @@ internal static class SecondarySuppressionStep
             }
         }
         Add(table, published: true);
-        if (table.WithMissingCategory is { } full) Add(full, published: false);
+        if (full is not null) Add(full, published: false);
     }
 
     private static double FiniteQuantity(RecomputedTable table, TableCell cell)

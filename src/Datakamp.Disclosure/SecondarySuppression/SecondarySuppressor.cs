@@ -38,6 +38,7 @@ public static class SecondarySuppressor
         var impossible = new HashSet<int>();
         var failed = new HashSet<int>();
         var insiders = new InsiderCheck(problem, search);
+        var witnesses = new WitnessPool(problem);
         // Primaries that cannot be protected against the largest contributor of another cell (that cell), or that
         // fall short against one at verification.
         var impossibleAgainstInsider = new Dictionary<int, int>();
@@ -48,9 +49,16 @@ public static class SecondarySuppressor
         {
             foreach (var deviation in Deviations(cells[p]))
             {
+                if (witnesses.Find(suppressed, p, deviation) is { } reused)
+                {
+                    insiders.Remember(p, deviation, reused);
+                    continue;
+                }
+
                 var already = search.AlreadyProtected(suppressed, p, deviation);
                 if (already.Status == SearchStatus.Found)
                 {
+                    witnesses.Add(p, deviation, already.Deviation);
                     insiders.Remember(p, deviation, already.Deviation);
                     continue;
                 }
@@ -60,6 +68,7 @@ public static class SecondarySuppressor
                 {
                     case SearchStatus.Found:
                         suppressed.UnionWith(outcome.Added);
+                        witnesses.Add(p, deviation, outcome.Deviation);
                         insiders.Remember(p, deviation, outcome.Deviation);
                         break;
                     case SearchStatus.Impossible:

@@ -159,6 +159,21 @@ public sealed class SecondarySuppressionWiringTests : IDisposable
         Assert.Contains(v.Files[0].Reasons, r => r.Contains("Rows with an empty region value are in no cell of this table; 2 groups of them fail", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Rows_without_a_category_that_every_table_leaves_out_change_nothing_in_the_suppression()
+    {
+        // The same two persons without a region, but only the two-way table: its cells and its margins (the sums
+        // over the known regions) all leave them out, so nothing published contains them and nothing can be
+        // subtracted to find them. The suppression is the one of the table without those rows.
+        var without = (await Check(Microdata(), TwoWay())).Files[0];
+        var with = (await Check(Microdata("900,B,,100\n901,B,,100\n"), TwoWay())).Files[0];
+
+        Assert.Equal(SuppressionOutcome.Protected, with.Suppression!.Status);
+        Assert.Contains(with.Reasons, r => r.Contains("Rows with an empty region value are in no cell of this table; 2 groups of them fail the rules and need no further protection", StringComparison.Ordinal));
+        Assert.Equal(without.Cells.Select(c => (c.Id, c.PrimarySuppressed, c.SecondarySuppressed)), with.Cells.Select(c => (c.Id, c.PrimarySuppressed, c.SecondarySuppressed)));
+        Assert.Empty(AuditTogether([with]).Unprotected);
+    }
+
     private sealed record Audit(List<string> Unprotected);
 
     /// <summary>

@@ -1,0 +1,60 @@
+using Datakamp.Disclosure.SecondarySuppression;
+
+namespace Datakamp.Disclosure.Tests.SecondarySuppression;
+
+/// <summary>
+/// A deviation found for one primary, scaled, also proves another primary it moves; never one that leaves a bound.
+/// Hand-computed on a row A = 3, B = 4, C = 20, Total = 27 with A, B and C suppressed.
+/// </summary>
+public sealed class WitnessPoolTests
+{
+    private static (SuppressionProblem Problem, int A, int B, int C, HashSet<int> Suppressed) Row()
+    {
+        var t = new TableBuilder(new SpanningVariable("kind", ["A", "B", "C"]))
+            .Value(3, "A").Value(4, "B").Value(20, "C").FillMargins()
+            .Primary(2, 2, "A").Primary(2, 2, "B");
+        var problem = t.Build();
+        int a = problem.IndexOf(t.CellId("A")), b = problem.IndexOf(t.CellId("B")), c = problem.IndexOf(t.CellId("C"));
+        return (problem, a, b, c, [a, b, c]);
+    }
+
+    [Fact]
+    public void A_deviation_found_for_one_primary_is_scaled_to_prove_another_that_it_moves()
+    {
+        var (problem, a, b, c, suppressed) = Row();
+        var pool = new WitnessPool(problem);
+        // A up by 2, B down by 2: the total stays 27.
+        pool.Add(a, 2, new Dictionary<int, double> { [b] = -2 });
+
+        // B up by 1: the same deviation times -1/2, so A moves down by 1 (3 - 1 = 2 >= 0).
+        var found = pool.Find(suppressed, b, 1);
+
+        Assert.NotNull(found);
+        Assert.Equal(-1, found[a], 9);
+        Assert.False(found.ContainsKey(b));
+        Assert.False(found.ContainsKey(c));
+    }
+
+    [Fact]
+    public void A_scaled_deviation_that_would_take_a_cell_below_its_bound_is_not_used()
+    {
+        var (problem, a, b, _, suppressed) = Row();
+        var pool = new WitnessPool(problem);
+        pool.Add(a, 2, new Dictionary<int, double> { [b] = -2 });
+
+        // B up by 4 would take A down by 4, to -1: below what everyone knows (0).
+        Assert.Null(pool.Find(suppressed, b, 4));
+    }
+
+    [Fact]
+    public void A_deviation_through_a_cell_that_is_no_longer_suppressed_is_not_used()
+    {
+        var (problem, a, b, c, suppressed) = Row();
+        var pool = new WitnessPool(problem);
+        pool.Add(a, 2, new Dictionary<int, double> { [c] = -2 });
+        suppressed.Remove(c);
+
+        Assert.Null(pool.Find(suppressed, a, 2));
+        Assert.Null(pool.Find(suppressed, b, 2)); // and it never moved B
+    }
+}
