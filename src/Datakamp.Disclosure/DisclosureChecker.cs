@@ -2,6 +2,7 @@ using Datakamp.Disclosure.Comparison;
 using Datakamp.Disclosure.Microdata;
 using Datakamp.Disclosure.PrimarySuppression;
 using Datakamp.Disclosure.SecondarySuppression;
+using Datakamp.Disclosure.SecondarySuppression.LinearProgramming;
 using Datakamp.Disclosure.Screening;
 using Datakamp.Disclosure.Specs;
 using Datakamp.Disclosure.Tables;
@@ -48,6 +49,8 @@ public static class DisclosureChecker
         string? readFrom = null;
         if (toRecompute.Count > 0)
         {
+            // The solver's native library takes about 0.1 s to load: on the other core, while the tables are recomputed.
+            if (toRecompute.Any(i => SecondarySuppressionStep.Quantity(request.Specs[i]) is not null)) LpSolver.LoadInBackground();
             MicrodataPass pass;
             try
             {

@@ -44,6 +44,22 @@ public sealed class LpSolver : IDisposable
         }
     }
 
+    /// <summary>
+    /// Loads the native solver library on a thread-pool thread (about 0.1 s), so that the first program does not wait for
+    /// it. Nothing depends on it: a library that cannot load fails the first real program, where it is reported.
+    /// </summary>
+    public static void LoadInBackground() => _ = Task.Run(() =>
+    {
+        try
+        {
+            using var solver = Solver.CreateSolver("GLOP");
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException)
+        {
+            // reported by the first real program
+        }
+    });
+
     /// <summary>Minimises <c>cost · x</c> over the program; <see cref="LpResult.Values"/> holds x when optimal.</summary>
     public LpResult Minimize(IReadOnlyList<double> cost)
     {
