@@ -55,9 +55,9 @@ public static class AttackerModel
             {
                 var j = column[share[k]];
                 cost[j] = 1;
-                var min = solver.Minimize(cost);
+                var min = solver.Minimize(cost, withValues: false);
                 cost[j] = -1;
-                var max = solver.Minimize(cost);
+                var max = solver.Minimize(cost, withValues: false);
                 cost[j] = 0;
                 found[i][k] = (share[k], new FeasibleInterval(Bound(min, +1), Bound(max, -1), IsClean(min) && IsClean(max)));
             }
@@ -113,7 +113,7 @@ public static class AttackerModel
                 if (cell.LowerProtection > 0)
                 {
                     cost[j] = 1;
-                    var min = solver.Minimize(cost);
+                    var min = solver.Minimize(cost, withValues: false);
                     cost[j] = 0;
                     if (!IsClean(min) || Bound(min, +1) > cell.Value - cell.LowerProtection + tolerance)
                     {
@@ -124,7 +124,7 @@ public static class AttackerModel
                 if (cell.UpperProtection > 0)
                 {
                     cost[j] = -1;
-                    var max = solver.Minimize(cost);
+                    var max = solver.Minimize(cost, withValues: false);
                     cost[j] = 0;
                     if (!IsClean(max) || Bound(max, -1) < cell.Value + cell.UpperProtection - tolerance)
                     {

@@ -16,6 +16,8 @@ public sealed class LpSolver : IDisposable
 {
     private readonly Solver _solver;
     private readonly Variable[] _variables;
+    // The objective's coefficients as the native solver has them (all 0 when it is created).
+    private readonly double[] _objective;
     private readonly double _scale;
     private readonly MPSolverParameters _parameters = new();
     private static readonly MPSolverParameters Afresh = FreshStart();
@@ -29,6 +31,7 @@ public sealed class LpSolver : IDisposable
         _solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("The OR-Tools GLOP solver is not available on this machine.");
         _scale = ScaleOf(lp);
         _variables = new Variable[lp.VariableCount];
+        _objective = new double[lp.VariableCount];
         for (var j = 0; j < lp.VariableCount; j++)
         {
             _variables[j] = _solver.MakeNumVar(lp.Lower[j] / _scale, lp.Upper[j] / _scale, "");
@@ -60,8 +63,12 @@ public sealed class LpSolver : IDisposable
         }
     });
 
-    /// <summary>Minimises <c>cost · x</c> over the program; <see cref="LpResult.Values"/> holds x when optimal.</summary>
-    public LpResult Minimize(IReadOnlyList<double> cost)
+    /// <summary>
+    /// Minimises <c>cost · x</c> over the program; <see cref="LpResult.Values"/> holds x when optimal and
+    /// <paramref name="withValues"/> (reading them back costs a call into the native library per variable, about as much as
+    /// a warm-started solve of a cell's bound; callers that need only the optimum leave them).
+    /// </summary>
+    public LpResult Minimize(IReadOnlyList<double> cost, bool withValues = true)
     {
         ArgumentNullException.ThrowIfNull(cost);
         if (cost.Count != _variables.Length)
@@ -69,10 +76,15 @@ public sealed class LpSolver : IDisposable
             throw new ArgumentException($"Expected {_variables.Length} cost coefficients, got {cost.Count}.", nameof(cost));
         }
 
+        // Only the coefficients that changed are sent: the bounds of one cell after another change two of thousands.
         var objective = _solver.Objective();
         for (var j = 0; j < _variables.Length; j++)
         {
-            objective.SetCoefficient(_variables[j], cost[j]);
+            if (cost[j] != _objective[j])
+            {
+                objective.SetCoefficient(_variables[j], cost[j]);
+                _objective[j] = cost[j];
+            }
         }
 
         objective.SetMinimization();
@@ -85,7 +97,8 @@ public sealed class LpSolver : IDisposable
         }
         return status switch
         {
-            Solver.ResultStatus.OPTIMAL => new LpResult(LpStatus.Optimal, objective.Value() * _scale, _variables.Select(v => v.SolutionValue() * _scale).ToArray()),
+            Solver.ResultStatus.OPTIMAL => new LpResult(LpStatus.Optimal, objective.Value() * _scale,
+                withValues ? _variables.Select(v => v.SolutionValue() * _scale).ToArray() : []),
             Solver.ResultStatus.INFEASIBLE => new LpResult(LpStatus.Infeasible, double.NaN, []),
             Solver.ResultStatus.UNBOUNDED => new LpResult(LpStatus.Unbounded, double.NegativeInfinity, []),
             Solver.ResultStatus.FEASIBLE => new LpResult(LpStatus.IterationLimit, double.NaN, []),
