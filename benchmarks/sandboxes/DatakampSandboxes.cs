@@ -60,8 +60,10 @@ internal sealed class DatakampSandboxes : IAsyncDisposable
         _sandboxes = new SandboxRepository(database);
         var storage = Options.Create(new StorageOptions { StateDirectory = stateDirectory });
         _planner = new SandboxPlanner(_events, new DatasetRepository(database), _sandboxes, Options.Create(options), storage, TimeProvider.System);
-        _manager = new SandboxManager(_engine, _events, _sandboxes, new Datakamp.Data.Audit.AuditTrail(database), _planner,
-            new IdeReadiness(_engine, _registry, _connections, Options.Create(options)), _registry, Options.Create(options), storage, NullLogger<SandboxManager>.Instance);
+        // The timing engine sits under the runtime, as the host's engine does: it still sees every engine call.
+        var runtime = new DockerSandboxRuntime(_engine);
+        _manager = new SandboxManager(runtime, _events, _sandboxes, new Datakamp.Data.Audit.AuditTrail(database), _planner,
+            new IdeReadiness(runtime, _registry, _connections, Options.Create(options)), _registry, Options.Create(options), storage, NullLogger<SandboxManager>.Instance);
         _proxy = proxy;
     }
 

@@ -1,8 +1,9 @@
 namespace Datakamp.Docker;
 
 /// <summary>
-/// The container runtime as the orchestrator sees it. Only the calls we use; a remote engine or
-/// Kubernetes could implement this later. Implementations throw <see cref="DockerEngineUnavailableException"/>
+/// The Docker engine client, in Docker's verbs: only the calls we use. The host does not use it directly but through
+/// <see cref="ISandboxRuntime"/> (<see cref="DockerSandboxRuntime"/>), the seam another runtime such as Kubernetes
+/// would implement; tests use it to set up and look at containers. Implementations throw <see cref="DockerEngineUnavailableException"/>
 /// when the engine cannot be reached, <see cref="DockerApiException"/> when it answers with an error, and
 /// <see cref="DockerTimeoutException"/> when a call does not finish in time (ping and version: unavailable).
 /// Container references are ids or names; anything else is rejected with <see cref="ArgumentException"/>.

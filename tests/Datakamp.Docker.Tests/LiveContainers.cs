@@ -13,6 +13,7 @@ internal sealed class LiveContainers(IContainerEngine engine) : IAsyncDisposable
     public const string RunLabel = "datakamp.test.run";
 
     private readonly List<string> _ids = [];
+    private int _names;
 
     public string RunId { get; } = Guid.NewGuid().ToString("N");
 
@@ -21,15 +22,26 @@ internal sealed class LiveContainers(IContainerEngine engine) : IAsyncDisposable
     /// <summary>Creates (not starts) a container; <paramref name="configure"/> may change anything but the labels.</summary>
     public async Task<string> CreateAsync(IReadOnlyList<string> cmd, Func<ContainerSpec, ContainerSpec>? configure = null, HostConfig? hostConfig = null)
     {
+        var created = await engine.CreateContainerAsync(Spec(cmd, configure, hostConfig), CancellationToken.None);
+        _ids.Add(created.Id);
+        return created.Id;
+    }
+
+    /// <summary>
+    /// The spec of a new test container (a new name each call, this instance's labels), for tests that create it some
+    /// other way, e.g. through <see cref="DockerSandboxRuntime"/>: dispose removes it too, by its labels.
+    /// </summary>
+    public ContainerSpec Spec(IReadOnlyList<string> cmd, Func<ContainerSpec, ContainerSpec>? configure = null, HostConfig? hostConfig = null)
+    {
         var spec = new ContainerSpec
         {
-            Name = $"datakamp-test-{RunId[..12]}-{_ids.Count}",
+            Name = $"datakamp-test-{RunId[..12]}-{Interlocked.Increment(ref _names)}",
             Image = Image,
             Cmd = cmd,
             HostConfig = hostConfig ?? new HostConfig { NetworkMode = "none", Init = true },
         };
         spec = configure?.Invoke(spec) ?? spec;
-        spec = spec with
+        return spec with
         {
             Labels = new Dictionary<string, string>(spec.Labels ?? new Dictionary<string, string>())
             {
@@ -37,9 +49,6 @@ internal sealed class LiveContainers(IContainerEngine engine) : IAsyncDisposable
                 [RunLabel] = RunId,
             },
         };
-        var created = await engine.CreateContainerAsync(spec, CancellationToken.None);
-        _ids.Add(created.Id);
-        return created.Id;
     }
 
     public async Task<string> StartAsync(IReadOnlyList<string> cmd, Func<ContainerSpec, ContainerSpec>? configure = null, HostConfig? hostConfig = null)
@@ -52,8 +61,11 @@ internal sealed class LiveContainers(IContainerEngine engine) : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // The runner shows test output only for failed tests (or when asked): a free post-mortem.
-        foreach (var id in _ids) await DumpAsync(id, TestContext.Current.TestOutputHelper);
-        foreach (var id in _ids)
+        // Also those created from Spec by someone else, found by this instance's label.
+        var labelled = await engine.ListContainersAsync([$"{RunLabel}={RunId}"], CancellationToken.None);
+        var ids = _ids.Union(labelled.Select(container => container.Id)).ToList();
+        foreach (var id in ids) await DumpAsync(id, TestContext.Current.TestOutputHelper);
+        foreach (var id in ids)
             await engine.RemoveContainerAsync(id, force: true, removeVolumes: true, CancellationToken.None);
     }
 

@@ -3,14 +3,14 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Datakamp.Host.Health;
 
-/// <summary>Ready when the Docker engine answers a ping.</summary>
-public sealed class DockerReadinessCheck(IContainerEngine engine) : IHealthCheck
+/// <summary>Ready when the sandbox runtime (the Docker engine) answers.</summary>
+public sealed class DockerReadinessCheck(ISandboxRuntime runtime) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
         try
         {
-            await engine.PingAsync(cancellationToken);
+            await runtime.DescribeAsync(cancellationToken);
             return HealthCheckResult.Healthy("engine answers");
         }
         catch (Exception e) when (e is DockerEngineUnavailableException or DockerApiException)

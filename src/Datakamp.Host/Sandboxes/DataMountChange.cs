@@ -10,10 +10,10 @@ namespace Datakamp.Host.Sandboxes;
 public sealed record DataMountChange(IReadOnlyList<string> Removed, IReadOnlyList<string> Added)
 {
     /// <summary>The change from <paramref name="current"/>'s data mounts to <paramref name="plan"/>'s, or null when they are the same.</summary>
-    public static DataMountChange? Between(ContainerInspect current, SandboxPlan plan)
+    public static DataMountChange? Between(Workload current, SandboxPlan plan)
     {
-        var mounted = (current.Mounts ?? [])
-            .Select(mount => mount.Destination ?? "")
+        var mounted = current.Mounts
+            .Select(mount => mount.Target)
             .Where(path => path.StartsWith("/data/", StringComparison.Ordinal) && path.EndsWith(".csv", StringComparison.Ordinal))
             .Select(path => path["/data/".Length..^".csv".Length])
             .ToHashSet(StringComparer.Ordinal);

@@ -10,7 +10,7 @@ namespace Datakamp.Host.Sandboxes;
 /// Waits until a started sandbox's IDE answers through its socket, and when the container dies first, says why
 /// (out of memory, with the plan's limit, or its exit code and last line of output).
 /// </summary>
-public sealed class IdeReadiness(IContainerEngine engine, IdeSessionRegistry ideSessions, IdeConnections ideConnections, IOptions<SandboxOptions> sandboxOptions)
+public sealed class IdeReadiness(ISandboxRuntime runtime, IdeSessionRegistry ideSessions, IdeConnections ideConnections, IOptions<SandboxOptions> sandboxOptions)
 {
     /// <summary>
     /// Polls until Jupyter answers through the team's socket; fails with the reason when the container dies or time
@@ -27,8 +27,8 @@ public sealed class IdeReadiness(IContainerEngine engine, IdeSessionRegistry ide
         {
             if (DateTime.UtcNow >= nextInspect)
             {
-                var current = await engine.InspectContainerAsync(plan.ContainerName, cancellationToken);
-                if (current is null || !current.State.Running)
+                var current = await runtime.FindAsync(plan.ContainerName, cancellationToken);
+                if (current is null || !current.Running)
                     throw await DiedAsync(plan, current, cancellationToken);
                 nextInspect = DateTime.UtcNow.AddSeconds(1);
             }
@@ -54,13 +54,13 @@ public sealed class IdeReadiness(IContainerEngine engine, IdeSessionRegistry ide
         }
     }
 
-    private async Task<SandboxException> DiedAsync(SandboxPlan plan, ContainerInspect? current, CancellationToken cancellationToken)
+    private async Task<SandboxException> DiedAsync(SandboxPlan plan, Workload? current, CancellationToken cancellationToken)
     {
         if (current is null) return new SandboxException($"the sandbox of {plan.EventSlug}/{plan.TeamSlug} disappeared while it was starting.");
-        var why = current.State.OOMKilled
+        var why = current.OomKilled
             ? $"it ran out of memory (limit {plan.Limits.MemoryBytes / (1024 * 1024)} MB)"
-            : $"it stopped with exit code {current.State.ExitCode}";
-        var logs = await engine.GetContainerLogsAsync(plan.ContainerName, new LogsOptions { Tail = 3, MaxBytes = 2048 }, cancellationToken);
+            : $"it stopped with exit code {current.ExitCode}";
+        var logs = await runtime.LogsTailAsync(plan.ContainerName, lines: 3, maxBytes: 2048, cancellationToken);
         var lastLine = (logs.StderrText + "\n" + logs.StdoutText).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
         return new SandboxException($"the sandbox of {plan.EventSlug}/{plan.TeamSlug} did not start: {why}{(lastLine is null ? "" : $"; last output: {lastLine}")}.");
     }

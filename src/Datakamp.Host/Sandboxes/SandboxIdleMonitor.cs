@@ -19,7 +19,7 @@ namespace Datakamp.Host.Sandboxes;
 /// Idle longer than <see cref="SandboxOptions.IdleStopSeconds"/>: stopped, workspace kept, audited.
 /// </summary>
 public sealed class SandboxIdleMonitor(
-    SandboxManager manager, SandboxRepository sandboxes, IContainerEngine engine, IdeSessionRegistry ideSessions, IdeConnections ideConnections,
+    SandboxManager manager, SandboxRepository sandboxes, ISandboxRuntime runtime, IdeSessionRegistry ideSessions, IdeConnections ideConnections,
     IdeActivity webActivity, TimeProvider time, IOptions<SandboxOptions> options, ILogger<SandboxIdleMonitor> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<long, Observation> _observations = new();
@@ -52,10 +52,10 @@ public sealed class SandboxIdleMonitor(
         foreach (var sandbox in await sandboxes.ListAsync(cancellationToken))
         {
             if (sandbox.DesiredState != SandboxDesiredState.Running) { _observations.TryRemove(sandbox.TeamId, out _); continue; }
-            var container = await engine.InspectContainerAsync(sandbox.ContainerName, cancellationToken);
-            if (container is not { State.Running: true }) continue;
+            var container = await runtime.FindAsync(sandbox.ContainerName, cancellationToken);
+            if (container is not { Running: true }) continue;
 
-            var usage = await engine.GetResourceUsageAsync(container.Id, cancellationToken);
+            var usage = await runtime.UsageAsync(container.Id, cancellationToken);
             var previous = _observations.GetValueOrDefault(sandbox.TeamId);
             // The first look (also after a host restart) counts as activity: a grace period, never a surprise stop.
             var lastActive = previous?.LastActive ?? now;

@@ -1,6 +1,5 @@
 using Datakamp.Data;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using Datakamp.Data.Audit;
 using Datakamp.Data.Repositories;
@@ -17,10 +16,11 @@ namespace Datakamp.Host.Sandboxes;
 /// Brings each team's sandbox to its desired state. Every operation asks the engine first and acts
 /// only on the difference, so it is idempotent: the reconciler and a person may call it for the same
 /// team at once (operations on one team are serialised). The desired state lives in PostgreSQL; the
-/// actual state is only ever read from the engine.
+/// actual state is only ever read from the runtime, which does the work on the engine's side; the manager
+/// decides what a sandbox must look like (the plan), what the host prepares for it, and audits.
 /// </summary>
 public sealed class SandboxManager(
-    IContainerEngine engine,
+    ISandboxRuntime runtime,
     EventRepository events,
     SandboxRepository sandboxes,
     AuditTrail audit,
@@ -76,7 +76,7 @@ public sealed class SandboxManager(
         await WithTeamLockAsync(teamId, async () =>
         {
             ideSessions.Remove(record.EventSlug.Value, record.TeamSlug.Value);
-            await engine.RemoveContainerAsync(record.ContainerName, force: true, removeVolumes: true, cancellationToken);
+            await runtime.RemoveAsync(record.ContainerName, cancellationToken);
             await sandboxes.BeginNewGenerationAsync(teamId, NewToken(), cancellationToken);
             return 0;
         });
@@ -92,7 +92,7 @@ public sealed class SandboxManager(
     }
 
     public async Task<SandboxStatus> GetStatusAsync(SandboxRecord record, CancellationToken cancellationToken) =>
-        ToStatus(record, await engine.InspectContainerAsync(record.ContainerName, cancellationToken));
+        ToStatus(record, await runtime.FindAsync(record.ContainerName, cancellationToken));
 
     /// <summary>
     /// Makes the engine match the record: creates, recreates (when the plan changed, e.g. a new grant)
@@ -131,73 +131,35 @@ public sealed class SandboxManager(
 
     private async Task<SandboxStatus> EnsureRunningAsync(SandboxRecord record, SandboxPlan plan, CancellationToken cancellationToken)
     {
-        var spec = SandboxSpecBuilder.Build(plan);
-        var current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
-
-        if (current is not null && current.Config?.Labels?.GetValueOrDefault(SandboxSpecBuilder.SpecLabel) != spec.Labels![SandboxSpecBuilder.SpecLabel])
-        {
-            logger.LogInformation("Sandbox {Event}/{Team}: its plan changed (image, limits or grants); replacing the container, keeping the workspace", record.EventSlug, record.TeamSlug);
-            var dataChange = DataMountChange.Between(current, plan);
-            ideSessions.Remove(record.EventSlug.Value, record.TeamSlug.Value);
-            await engine.RemoveContainerAsync(record.ContainerName, force: true, removeVolumes: true, cancellationToken);
-            current = null;
-            // Audited once the old container is gone: from here on the team no longer sees data it lost.
-            if (dataChange is not null)
-                await AuditAsync(DataAccessActor, AuditActions.SandboxRestarted, record,
-                    new { reason = "data access changed", removed = dataChange.Removed, added = dataChange.Added }, cancellationToken);
-        }
-
-        if (current is null)
-        {
-            if (await engine.InspectImageAsync(plan.Image, cancellationToken) is null)
-                throw new SandboxException($"the analysis image '{plan.Image}' is not on this machine's Docker engine; build it with 'bash scripts/setup', or choose another image for the event.");
-            foreach (var file in plan.Data.Where(file => !File.Exists(file.HostPath)))
-                throw new SandboxException($"dataset '{file.DatasetName}': its microdata file {file.HostPath} is missing on the host; restore it or revoke the grant.");
-            await PrepareFoldersAsync(plan, cancellationToken);
-            try
-            {
-                await engine.CreateContainerAsync(spec, cancellationToken);
-            }
-            catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
-            {
-                // Someone created it between our inspect and create (another host process): use theirs if it is current.
-                logger.LogInformation("Sandbox {Event}/{Team}: container appeared meanwhile ({Reason})", record.EventSlug, record.TeamSlug, e.EngineMessage);
-            }
-            current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
-        }
-
-        if (current is { State.Running: false })
-        {
-            await PrepareFoldersAsync(plan, cancellationToken);
-            await StartOrReplaceAsync(record, spec, cancellationToken);
-            current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
-        }
-
+        var outcome = await runtime.EnsureRunningAsync(SandboxSpecBuilder.Build(plan), SandboxSpecBuilder.SpecLabel,
+            (replaced, token) => BeforeCreateOrStartAsync(record, plan, replaced, token), cancellationToken);
+        if (outcome.StartRefusal is { } refusal)
+            logger.LogWarning("Sandbox {Event}/{Team}: the engine could not start its container ({Reason}); it was replaced with a new one on the same workspace",
+                record.EventSlug, record.TeamSlug, refusal);
         ideSessions.Register(new IdeSession(record.EventSlug.Value, record.TeamSlug.Value, plan.Folders.JupyterSocket, (uint)plan.Uid, record.IdeToken));
-        return ToStatus(record, current);
+        return ToStatus(record, outcome.Workload);
     }
 
     /// <summary>
-    /// Starts the existing container; when the engine refuses (after an engine restart it can keep a
-    /// container it will never start again, e.g. "failed to start shim: ... file exists"), the container
-    /// is replaced by a new one from the same plan. Nothing is lost: the workspace is a bind mount, and
-    /// /tmp and the kernels are gone after a stop anyway. A second refusal is reported, not retried.
+    /// Runs only when the sandbox is missing, stopped or stale (never while a current one runs: its IDE socket stays):
+    /// audits a replacement, refuses what cannot work (no image, a data file gone), and prepares the host's side.
     /// </summary>
-    private async Task StartOrReplaceAsync(SandboxRecord record, ContainerSpec spec, CancellationToken cancellationToken)
+    private async Task BeforeCreateOrStartAsync(SandboxRecord record, SandboxPlan plan, Workload? replaced, CancellationToken cancellationToken)
     {
-        try
+        if (replaced is not null)
         {
-            await engine.StartContainerAsync(record.ContainerName, cancellationToken);
-            return;
+            logger.LogInformation("Sandbox {Event}/{Team}: its plan changed (image, limits or grants); replaced the container, keeping the workspace", record.EventSlug, record.TeamSlug);
+            ideSessions.Remove(record.EventSlug.Value, record.TeamSlug.Value);
+            // Audited once the old container is gone: from here on the team no longer sees data it lost.
+            if (DataMountChange.Between(replaced, plan) is { } dataChange)
+                await AuditAsync(DataAccessActor, AuditActions.SandboxRestarted, record,
+                    new { reason = "data access changed", removed = dataChange.Removed, added = dataChange.Added }, cancellationToken);
         }
-        catch (DockerApiException e)
-        {
-            logger.LogWarning("Sandbox {Event}/{Team}: the engine could not start its container ({Reason}); replacing it with a new one on the same workspace",
-                record.EventSlug, record.TeamSlug, e.EngineMessage);
-        }
-        await engine.RemoveContainerAsync(record.ContainerName, force: true, removeVolumes: true, cancellationToken);
-        await engine.CreateContainerAsync(spec, cancellationToken);
-        await engine.StartContainerAsync(record.ContainerName, cancellationToken);
+        if (!await runtime.HasImageAsync(plan.Image, cancellationToken))
+            throw new SandboxException($"the analysis image '{plan.Image}' is not on this machine's Docker engine; build it with 'bash scripts/setup', or choose another image for the event.");
+        foreach (var file in plan.Data.Where(file => !File.Exists(file.HostPath)))
+            throw new SandboxException($"dataset '{file.DatasetName}': its microdata file {file.HostPath} is missing on the host; restore it or revoke the grant.");
+        await PrepareFoldersAsync(plan, cancellationToken);
     }
 
     /// <summary>
@@ -223,13 +185,7 @@ public sealed class SandboxManager(
     private async Task<SandboxStatus> StopContainerAsync(SandboxRecord record, CancellationToken cancellationToken)
     {
         ideSessions.Remove(record.EventSlug.Value, record.TeamSlug.Value);
-        var current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
-        if (current is { State.Running: true })
-        {
-            await engine.StopContainerAsync(record.ContainerName, TimeSpan.FromSeconds(Options.StopGraceSeconds), cancellationToken);
-            current = await engine.InspectContainerAsync(record.ContainerName, cancellationToken);
-        }
-        return ToStatus(record, current);
+        return ToStatus(record, await runtime.EnsureStoppedAsync(record.ContainerName, TimeSpan.FromSeconds(Options.StopGraceSeconds), cancellationToken));
     }
 
     private async Task<SandboxRecord> GetOrCreateRecordAsync(long teamId, CancellationToken cancellationToken)
@@ -254,10 +210,10 @@ public sealed class SandboxManager(
     private Task AuditAsync(string actor, string action, SandboxRecord record, object details, CancellationToken cancellationToken) =>
         audit.RecordAsync(AuditEntries.ForSandbox(actor, action, record, details), cancellationToken);
 
-    private static SandboxStatus ToStatus(SandboxRecord record, ContainerInspect? current) => new(
+    private static SandboxStatus ToStatus(SandboxRecord record, Workload? current) => new(
         record.EventSlug.Value, record.TeamSlug.Value, record.DesiredState,
-        current?.State.Status ?? SandboxStatus.Missing, current?.State.Running ?? false,
-        current is { State.Running: false } ? current.State.ExitCode : null, current?.State.OOMKilled ?? false, current?.Id, record.LastError);
+        current?.Status ?? SandboxStatus.Missing, current?.Running ?? false,
+        current is { Running: false } ? current.ExitCode : null, current?.OomKilled ?? false, current?.Id, record.LastError);
 
     /// <summary>24 random bytes as 48 hex characters: the Jupyter token of one sandbox generation.</summary>
     private static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();

@@ -14,7 +14,7 @@ namespace Datakamp.Host.Sandboxes;
 /// is logged and recorded, and the others go on.
 /// </summary>
 public sealed class SandboxReconciler(
-    SandboxManager manager, SandboxPlanner planner, SandboxRepository sandboxRecords, IContainerEngine engine, IOptions<SandboxOptions> options, ILogger<SandboxReconciler> logger)
+    SandboxManager manager, SandboxPlanner planner, SandboxRepository sandboxRecords, ISandboxRuntime runtime, IOptions<SandboxOptions> options, ILogger<SandboxReconciler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -54,12 +54,12 @@ public sealed class SandboxReconciler(
         }
 
         var installation = await planner.InstallationAsync(cancellationToken);
-        var known = sandboxes.Select(sandbox => "/" + sandbox.ContainerName).ToHashSet();
-        foreach (var container in await engine.ListContainersAsync([$"{SandboxSpecBuilder.InstallationLabel}={installation}"], cancellationToken))
+        var known = sandboxes.Select(sandbox => sandbox.ContainerName).ToHashSet();
+        foreach (var workload in await runtime.ListAsync([$"{SandboxSpecBuilder.InstallationLabel}={installation}"], cancellationToken))
         {
-            if (container.Names?.Any(known.Contains) == true) continue;
-            logger.LogWarning("Removing orphaned sandbox container {Names} ({Id})", string.Join(",", container.Names ?? []), container.Id[..12]);
-            await engine.RemoveContainerAsync(container.Id, force: true, removeVolumes: true, cancellationToken);
+            if (known.Contains(workload.Name)) continue;
+            logger.LogWarning("Removing orphaned sandbox container {Name} ({Id})", workload.Name, workload.Id[..12]);
+            await runtime.RemoveAsync(workload.Id, cancellationToken);
         }
         return failures;
     }

@@ -48,6 +48,8 @@ public static class DatakampWebHost
         services.AddSingleton<ReleaseRepository>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<IContainerEngine>(provider => new DockerDotNetEngine(provider.GetRequiredService<IOptions<DockerEngineOptions>>().Value));
+        // Everything else asks the runtime seam, not the engine: a Kubernetes runtime could replace this line.
+        services.AddSingleton<ISandboxRuntime, DockerSandboxRuntime>();
 
         // Hosted services start in this order and stop in reverse: the engine check is cheap and
         // comes first; the database must be up before anything uses it and goes down last.

@@ -7,14 +7,14 @@ namespace Datakamp.Host.Startup;
 /// Refuses to start without a Docker engine: every team sandbox runs on it, so a host without one
 /// would accept an event it cannot run.
 /// </summary>
-public sealed class DockerEngineStartupCheck(IContainerEngine engine, ILogger<DockerEngineStartupCheck> logger) : IHostedService
+public sealed class DockerEngineStartupCheck(ISandboxRuntime runtime, ILogger<DockerEngineStartupCheck> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var version = await engine.GetVersionAsync(cancellationToken);
-            logger.LogInformation("Docker engine {Version} (API {ApiVersion}) answers", version.Version, version.ApiVersion);
+            var runtimeDescription = await runtime.DescribeAsync(cancellationToken);
+            logger.LogInformation("{Runtime} {Version} (API {ApiVersion}) answers", runtimeDescription.Kind, runtimeDescription.Version, runtimeDescription.ApiVersion);
         }
         catch (DockerEngineUnavailableException e)
         {

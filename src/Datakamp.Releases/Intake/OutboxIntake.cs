@@ -1,19 +1,18 @@
 using System.Formats.Tar;
-using System.Net;
 using Datakamp.Docker;
 
 namespace Datakamp.Releases;
 
 /// <summary>
 /// Issue #5 item 2: copies what a team selected from its sandbox's <c>/outbox</c> into the content store, as a
-/// snapshot. The outbox is read only as <c>GET /containers/{id}/archive?path=/outbox</c> (a fixed path: the engine
-/// never resolves a team-chosen one), a tar in which nothing is followed; the tar is walked in memory, never extracted.
+/// snapshot. The outbox is read only through <see cref="ISandboxRuntime.ReadOutboxAsync"/> of the fixed path /outbox (on
+/// Docker <c>GET /containers/{id}/archive?path=/outbox</c>; the engine never resolves a team-chosen path), a tar in which nothing is followed; the tar is walked in memory, never extracted.
 /// Only regular files directly in /outbox with a safe, selected name and an allowed ending are taken, each streamed
 /// into <see cref="ContentStore.PutAsync(Stream, long, CancellationToken)"/> within the caps; everything else selected is refused with a reason.
 /// </summary>
-public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
+public sealed class OutboxIntake(ISandboxRuntime runtime, ContentStore store)
 {
-    /// <summary>The only path ever asked of the engine.</summary>
+    /// <summary>The only path ever asked of the runtime.</summary>
     public const string OutboxPath = "/outbox";
 
     private const string Prefix = "outbox/";
@@ -27,12 +26,8 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
         if (!walk.Select(selectedNames))
             return walk.Finish();
 
-        ContainerArchive archive;
-        try
-        {
-            archive = await engine.GetArchiveAsync(containerName, OutboxPath, limits.ArchiveTimeout, cancellationToken);
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        var archive = await runtime.ReadOutboxAsync(containerName, OutboxPath, limits.ArchiveTimeout, cancellationToken);
+        if (archive is null)
         {
             walk.StopAll(RefusalKind.OutboxUnavailable, "The sandbox has no /outbox folder (or no longer exists); nothing was taken.");
             return walk.Finish();
@@ -56,12 +51,8 @@ public sealed class OutboxIntake(IContainerEngine engine, ContentStore store)
     /// </summary>
     public async Task<OutboxListing> ListAsync(string containerName, IntakeLimits limits, CancellationToken cancellationToken)
     {
-        ContainerArchive archive;
-        try
-        {
-            archive = await engine.GetArchiveAsync(containerName, OutboxPath, limits.ArchiveTimeout, cancellationToken);
-        }
-        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        var archive = await runtime.ReadOutboxAsync(containerName, OutboxPath, limits.ArchiveTimeout, cancellationToken);
+        if (archive is null)
         {
             return OutboxListing.Unavailable("The sandbox has no /outbox folder (or no longer exists).");
         }

@@ -54,7 +54,7 @@ public sealed class HealthEndpointTests(PostgresFixture postgres, DockerFixture 
         await using var factory = await StartHostAsync();
         // The engine answered at start-up; now point the readiness check at a socket that does not exist.
         var engine = new Datakamp.Docker.DockerDotNetEngine(new Datakamp.Docker.DockerEngineOptions { SocketPath = "/run/gone.sock" });
-        var check = new Datakamp.Host.Health.DockerReadinessCheck(engine);
+        var check = new Datakamp.Host.Health.DockerReadinessCheck(new Datakamp.Docker.DockerSandboxRuntime(engine));
 
         var result = await check.CheckHealthAsync(new(), TestContext.Current.CancellationToken);
 

@@ -127,7 +127,7 @@ public sealed class HelperRoundTripTests(PostgresFixture postgres, DockerFixture
 
             var store = new ContentStore(Path.Combine(harness.State.Path, "store"));
             var names = Tables.SelectMany(t => new[] { $"{t}.csv", $"{t}.spec.yaml", $"{t}.description.txt" }).ToArray();
-            var intake = await new OutboxIntake(harness.Engine, store)
+            var intake = await new OutboxIntake(harness.Runtime, store)
                 .TakeSnapshotAsync(await harness.ContainerNameAsync(harness.TeamA), names, IntakeLimits.Default, Ct);
             Assert.Empty(intake.Refused);
             Assert.Equal(names, intake.Accepted.Select(a => a.Name));

@@ -284,7 +284,7 @@ public sealed class OutboxIntakeSandboxTests(PostgresFixture postgres, DockerFix
             Harness = harness;
             Container = container;
             Store = new ContentStore(Path.Combine(harness.State.Path, "store"));
-            Intake = new OutboxIntake(harness.Engine, Store);
+            Intake = new OutboxIntake(harness.Runtime, Store);
         }
 
         public SandboxHarness Harness { get; }

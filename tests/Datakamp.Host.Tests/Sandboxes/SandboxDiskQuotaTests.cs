@@ -94,7 +94,7 @@ public sealed class SandboxDiskQuotaTests(PostgresFixture postgres, DockerFixtur
         await harness.ExecAsync(harness.TeamA, "dd", "if=/dev/zero", "of=/workspace/fill.bin", "bs=1M", "count=128");
         await harness.ExecAsync(harness.TeamB, "dd", "if=/dev/zero", "of=/workspace/some.bin", "bs=1M", "count=10");
 
-        var page = new SandboxesModel(harness.Events, harness.SandboxRecords, harness.Manager, harness.Engine);
+        var page = new SandboxesModel(harness.Events, harness.SandboxRecords, harness.Manager, harness.Runtime);
         await page.OnGetAsync(Ct);
 
         var rows = page.Rows.Where(row => row.EventSlug == harness.Event.Slug.Value).ToDictionary(row => row.TeamName);

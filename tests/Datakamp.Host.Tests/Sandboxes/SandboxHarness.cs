@@ -41,8 +41,9 @@ internal sealed class SandboxHarness : IAsyncDisposable
         Registry = new IdeSessionRegistry();
         Planner = new SandboxPlanner(Events, Datasets, SandboxRecords, Microsoft.Extensions.Options.Options.Create(Options),
             Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = state.Path }), TimeProvider.System);
-        Manager = ManagerOn(engine);
-        Reconciler = new SandboxReconciler(Manager, Planner, SandboxRecords, engine, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<SandboxReconciler>.Instance);
+        Runtime = new DockerSandboxRuntime(engine);
+        Manager = ManagerOn(Runtime);
+        Reconciler = new SandboxReconciler(Manager, Planner, SandboxRecords, Runtime, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<SandboxReconciler>.Instance);
     }
 
     public NpgsqlDataSource Db { get; }
@@ -54,6 +55,8 @@ internal sealed class SandboxHarness : IAsyncDisposable
     public ScratchStateDirectory State { get; }
     /// <summary>The engine client the host uses (Docker.DotNet).</summary>
     public DockerDotNetEngine Engine { get; }
+    /// <summary>The sandbox runtime the host uses, on <see cref="Engine"/>.</summary>
+    public DockerSandboxRuntime Runtime { get; }
     public Event Event { get; }
     public Team TeamA { get; }
     public Team TeamB { get; }
@@ -64,9 +67,9 @@ internal sealed class SandboxHarness : IAsyncDisposable
 
     public SandboxManager Manager { get; }
 
-    /// <summary>A manager of this harness's sandboxes that talks to <paramref name="engine"/>.</summary>
-    public SandboxManager ManagerOn(IContainerEngine engine) =>
-        new(engine, Events, SandboxRecords, new AuditTrail(Database), Planner, new IdeReadiness(engine, Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options)), Registry,
+    /// <summary>A manager of this harness's sandboxes that runs them on <paramref name="runtime"/>.</summary>
+    public SandboxManager ManagerOn(ISandboxRuntime runtime) =>
+        new(runtime, Events, SandboxRecords, new AuditTrail(Database), Planner, new IdeReadiness(runtime, Registry, Connections, Microsoft.Extensions.Options.Options.Create(Options)), Registry,
             Microsoft.Extensions.Options.Options.Create(Options), Microsoft.Extensions.Options.Options.Create(new StorageOptions { StateDirectory = State.Path }),
             NullLogger<SandboxManager>.Instance);
     public SandboxReconciler Reconciler { get; }

@@ -22,7 +22,7 @@ public sealed class SandboxIdleMonitorTests(PostgresFixture postgres, DockerFixt
     private SandboxIdleMonitor MonitorFor(SandboxHarness harness, IdeActivity web, int idleStopSeconds = 600)
     {
         harness.Options.IdleStopSeconds = idleStopSeconds;
-        return new SandboxIdleMonitor(harness.Manager, harness.SandboxRecords, harness.Engine, harness.Registry, harness.Connections, web, _clock,
+        return new SandboxIdleMonitor(harness.Manager, harness.SandboxRecords, harness.Runtime, harness.Registry, harness.Connections, web, _clock,
             Microsoft.Extensions.Options.Options.Create(harness.Options), NullLogger<SandboxIdleMonitor>.Instance);
     }
 

@@ -190,7 +190,7 @@ public sealed class SandboxLifecycleTests(PostgresFixture postgres, DockerFixtur
     {
         await using var harness = await SandboxHarness.StartAsync(postgres, docker);
         using var deadEngine = new DockerDotNetEngine(new DockerEngineOptions { SocketPath = "/run/datakamp-test-no-engine.sock" });
-        var manager = harness.ManagerOn(deadEngine);
+        var manager = harness.ManagerOn(new DockerSandboxRuntime(deadEngine));
 
         var error = await Assert.ThrowsAsync<SandboxException>(() => manager.StartAsync(harness.TeamA.Id, "staff:test", Ct));
 

@@ -15,7 +15,7 @@ namespace Datakamp.Host.Pages.Staff;
 /// Every team's sandbox: wanted and actual state, live resource use from the engine, use of the team's
 /// disk against its quota, the last problem, and the controls.
 /// </summary>
-public sealed class SandboxesModel(EventRepository events, SandboxRepository sandboxRecords, SandboxManager sandboxes, IContainerEngine engine) : PageModel
+public sealed class SandboxesModel(EventRepository events, SandboxRepository sandboxRecords, SandboxManager sandboxes, ISandboxRuntime runtime) : PageModel
 {
     public sealed record Row(long TeamId, string EventSlug, string TeamName, SandboxStatus? Status, string Memory, string Cpu, string Pids, string Disk, string? IdeProblem = null);
 
@@ -70,7 +70,7 @@ public sealed class SandboxesModel(EventRepository events, SandboxRepository san
                     if (await sandboxes.DiskUseAsync(record, cancellationToken) is { } use) disk = use.IsFull ? $"{use} (full)" : use.ToString();
                     if (status.Running && status.ContainerId is { } id)
                     {
-                        var usage = await engine.GetResourceUsageAsync(id, cancellationToken);
+                        var usage = await runtime.UsageAsync(id, cancellationToken);
                         memory = $"{usage.MemoryUsageBytes / (1024 * 1024)} MB of {usage.MemoryLimitBytes / (1024 * 1024)} MB";
                         cpu = TimeSpan.FromTicks(usage.CpuUsageNanoseconds / 100).ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture);
                         pids = usage.Pids.ToString(CultureInfo.InvariantCulture);
