@@ -121,6 +121,14 @@ finally
     }
     if (datakamp is not null) await datakamp.DisposeAsync();
     await postgres.DisposeAsync();
+    // The manager loop-mounts each team's disk under the scratch folder; the folder can only go once they are unmounted.
+    foreach (var mount in File.ReadLines("/proc/mounts").Select(line => line.Split(' ')[1])
+                 .Where(path => path.StartsWith(scratch + "/", StringComparison.Ordinal)).OrderByDescending(path => path.Length))
+    {
+        using var umount = System.Diagnostics.Process.Start("umount", [mount]);
+        await umount.WaitForExitAsync();
+        if (umount.ExitCode != 0) Progress($"could not unmount {mount} (umount exit code {umount.ExitCode})");
+    }
     try { Directory.Delete(scratch, recursive: true); }
     catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Progress($"could not delete {scratch}: {e.Message}"); }
 }
