@@ -20,6 +20,14 @@ public static class AttackerModel
     /// <summary>Absolute tolerance for a cell with the given value in a table whose largest absolute value is <paramref name="scale"/>.</summary>
     public static double ToleranceFor(double value, double scale) => (RelativeTolerance * (1 + Math.Abs(value))) + (1e-9 * scale);
 
+    /// <summary>Whether moving <paramref name="cell"/> by <paramref name="move"/> keeps it within [<paramref name="lower"/>, <paramref name="upper"/>], up to <see cref="ToleranceFor"/>.</summary>
+    public static bool StaysWithin(SuppressionCell cell, double move, double lower, double upper, double scale)
+    {
+        var moved = cell.Value + move;
+        var tolerance = ToleranceFor(cell.Value, scale);
+        return moved >= lower - tolerance && moved <= upper + tolerance;
+    }
+
     /// <summary>Feasible intervals of all suppressed cells.</summary>
     public static IReadOnlyDictionary<int, FeasibleInterval> Intervals(SuppressionProblem problem, IReadOnlySet<int> suppressed) =>
         Intervals(problem, suppressed, suppressed);

@@ -192,8 +192,7 @@ internal sealed class InsiderCheck
         foreach (var (c, y) in moved)
         {
             var cell = cells[c];
-            var tolerance = AttackerModel.ToleranceFor(cell.Value, _scale);
-            if (!suppressed.Contains(c) || cell.Value + y < cell.LowerBound - tolerance || cell.Value + y > cell.UpperBound + tolerance)
+            if (!suppressed.Contains(c) || !AttackerModel.StaysWithin(cell, y, cell.LowerBound, cell.UpperBound, _scale))
             {
                 return false;
             }
@@ -306,10 +305,7 @@ internal sealed class InsiderCheck
             return true; // the insider's cell keeps its true value, which their knowledge always allows
         }
 
-        var cell = _problem.Cells[q];
         var (lower, upper) = Knowledge(q);
-        var moved = cell.Value + y;
-        var tolerance = AttackerModel.ToleranceFor(cell.Value, _scale);
-        return moved >= lower - tolerance && moved <= upper + tolerance;
+        return AttackerModel.StaysWithin(_problem.Cells[q], y, lower, upper, _scale);
     }
 }

@@ -77,9 +77,7 @@ internal sealed class WitnessPool
         foreach (var (c, y) in kept)
         {
             var cell = _problem.Cells[c];
-            var moved = cell.Value + (y * factor);
-            var tolerance = AttackerModel.ToleranceFor(cell.Value, _scale);
-            if (!suppressed.Contains(c) || moved < cell.LowerBound - tolerance || moved > cell.UpperBound + tolerance)
+            if (!suppressed.Contains(c) || !AttackerModel.StaysWithin(cell, y * factor, cell.LowerBound, cell.UpperBound, _scale))
             {
                 return false;
             }
