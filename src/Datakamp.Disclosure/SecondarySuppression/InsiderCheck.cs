@@ -11,13 +11,14 @@ namespace Datakamp.Disclosure.SecondarySuppression;
 /// not those of others. The cell's own largest contributor is not an attacker of that cell (the primary rules
 /// protect them against the others), and neither is the same contributor seen through a cell that contains the
 /// primary or lies inside it (same largest contribution).</para>
-/// <para>Cheap first. Every deviation a linear program found for a primary is kept as a witness: a way the primary
-/// moves by its protection while every suppressed cell stays within what an attacker knows. A witness stays valid
-/// while each cell it moves is still suppressed (suppressing more cells only adds freedom) and its relations still
-/// add up (checked again, so a bookkeeping slip costs a linear program, never a wrong "safe"). An insider whose
-/// knowledge some valid witness respects cannot pin the primary. The clean-up, which removes one secondary at a
-/// time and asks again for every primary, is answered almost entirely from witnesses. For the insiders left, one
-/// program: the outsider's smallest deviation in which moving an insider's cell beyond what that insider knows costs a
+/// <para>Cheap first. Every deviation a linear program found, for any primary, is kept in the <see cref="WitnessPool"/>:
+/// a way a primary moves by its protection while every suppressed cell stays within what an attacker knows. Scaled, it
+/// is a witness for every other primary it moves, while each cell it moves is still suppressed (suppressing more cells
+/// only adds freedom) and within its bounds (the pool checks both on every use, and the relations once, so a rounding
+/// slip costs a linear program, never a wrong "safe"). An insider whose knowledge some witness respects cannot pin
+/// the primary. The clean-up, which removes one secondary at a time and asks again for every primary, is answered
+/// almost entirely from witnesses. For the insiders left, one program: the outsider's smallest deviation in which
+/// moving an insider's cell beyond what that insider knows costs a
 /// thousand times more than any other move. It respects every insider it can; the program is asked again for those it
 /// does not respect, as long as that helps. Only an insider no such deviation respects gets a linear program of their
 /// own, which decides. (A coalition of all insiders at once, tried first before, pinned most primaries, and then every
@@ -31,42 +32,33 @@ internal sealed class InsiderCheck
     private readonly ProtectionSearch _search;
     private readonly List<int>[] _containing;
     private readonly List<int>[] _contained;
-    private readonly List<int>[] _relationsOf;
+    private readonly WitnessPool _witnesses;
     private readonly double _scale;
-    private readonly Dictionary<(int Primary, double Deviation), List<IReadOnlyDictionary<int, double>>> _witnesses = [];
     private readonly Dictionary<int, HashSet<int>> _nested = [];
-    // Per relation: the stamp of the last witness check that added it up.
-    private readonly int[] _relationChecked;
-    private int _checkStamp;
 
-    public InsiderCheck(SuppressionProblem problem, ProtectionSearch search)
+    public InsiderCheck(SuppressionProblem problem, ProtectionSearch search, WitnessPool witnesses)
     {
         _problem = problem;
         _search = search;
+        _witnesses = witnesses;
         var count = problem.Cells.Count;
         _containing = new List<int>[count];
         _contained = new List<int>[count];
-        _relationsOf = new List<int>[count];
         for (var c = 0; c < count; c++)
         {
             _containing[c] = [];
             _contained[c] = [];
-            _relationsOf[c] = [];
         }
 
-        for (var r = 0; r < problem.Relations.Count; r++)
+        foreach (var relation in problem.Relations)
         {
-            var relation = problem.Relations[r];
-            _relationsOf[relation.Total].Add(r);
             foreach (var part in relation.Parts)
             {
                 _containing[part].Add(relation.Total);
                 _contained[relation.Total].Add(part);
-                _relationsOf[part].Add(r);
             }
         }
 
-        _relationChecked = new int[problem.Relations.Count];
         _scale = count == 0 ? 0 : problem.Cells.Max(c => Math.Abs(c.Value));
         HasInsiders = problem.Cells.Any(c => Tightens(c));
     }
@@ -86,11 +78,14 @@ internal sealed class InsiderCheck
             return InsiderFinding.Safe;
         }
 
-        var witnesses = ValidWitnesses(suppressed, primary, deviation);
-        insiders.RemoveAll(q => witnesses.Exists(w => Respects(w, q)));
-        if (insiders.Count == 0)
+        // Every deviation found so far that still holds, for any primary, scaled to this one.
+        foreach (var witness in _witnesses.Fitting(suppressed, primary, deviation))
         {
-            return InsiderFinding.Safe;
+            insiders.RemoveAll(q => Respects(witness.Of(q), q));
+            if (insiders.Count == 0)
+            {
+                return InsiderFinding.Safe;
+            }
         }
 
         // One program for all of them: the outsider's deviation that moves their cells beyond what they know only where
@@ -109,8 +104,8 @@ internal sealed class InsiderCheck
                     return InsiderFinding.NotEvaluated;
             }
 
-            witnesses.Add(outsider.Deviation);
-            var left = pending.FindAll(q => !Respects(outsider.Deviation, q));
+            _witnesses.Add(primary, deviation, outsider.Deviation);
+            var left = pending.FindAll(q => !Respects(outsider.Deviation.GetValueOrDefault(q), q));
             if (left.Count == pending.Count)
             {
                 break;
@@ -119,9 +114,10 @@ internal sealed class InsiderCheck
             pending = left;
         }
 
+        var found = new List<IReadOnlyDictionary<int, double>>();
         foreach (var q in pending)
         {
-            if (witnesses.Exists(w => Respects(w, q)))
+            if (found.Exists(w => Respects(w.GetValueOrDefault(q), q)))
             {
                 continue;
             }
@@ -131,7 +127,8 @@ internal sealed class InsiderCheck
             switch (own.Status)
             {
                 case SearchStatus.Found:
-                    witnesses.Add(own.Deviation);
+                    found.Add(own.Deviation);
+                    _witnesses.Add(primary, deviation, own.Deviation);
                     break;
                 case SearchStatus.Impossible:
                     return new InsiderFinding(InsiderStatus.Breach, q, knowledge);
@@ -141,92 +138,6 @@ internal sealed class InsiderCheck
         }
 
         return InsiderFinding.Safe;
-    }
-
-    /// <summary>
-    /// Keeps a deviation an outsider's linear program found for <paramref name="primary"/> (moving it by
-    /// <paramref name="deviation"/>) as a witness: if it respects an insider's knowledge too, that insider needs no
-    /// linear program of their own.
-    /// </summary>
-    public void Remember(int primary, double deviation, IReadOnlyDictionary<int, double> moved)
-    {
-        if (!HasInsiders)
-        {
-            return;
-        }
-
-        WitnessesOf(primary, deviation).Add(moved);
-    }
-
-    /// <summary>
-    /// The kept witnesses of this primary and direction that still hold with the cells suppressed now (the list,
-    /// pruned: what a linear program finds next is added to it).
-    /// </summary>
-    private List<IReadOnlyDictionary<int, double>> ValidWitnesses(IReadOnlySet<int> suppressed, int primary, double deviation)
-    {
-        var list = WitnessesOf(primary, deviation);
-        list.RemoveAll(w => !Holds(w, suppressed, primary, deviation));
-        return list;
-    }
-
-    /// <summary>The kept witnesses of this primary and direction, valid or not (an empty list the first time).</summary>
-    private List<IReadOnlyDictionary<int, double>> WitnessesOf(int primary, double deviation)
-    {
-        if (!_witnesses.TryGetValue((primary, deviation), out var list))
-        {
-            list = [];
-            _witnesses[(primary, deviation)] = list;
-        }
-
-        return list;
-    }
-
-    /// <summary>
-    /// Whether moving the primary by <paramref name="deviation"/> and the other cells as <paramref name="moved"/> is still
-    /// a deviation the attacker cannot rule out: every moved cell suppressed and within its a-priori bounds, and every
-    /// relation through a moved cell adding up (within the solver's accuracy and the moves it rounded away).
-    /// </summary>
-    private bool Holds(IReadOnlyDictionary<int, double> moved, IReadOnlySet<int> suppressed, int primary, double deviation)
-    {
-        var cells = _problem.Cells;
-        foreach (var (c, y) in moved)
-        {
-            var cell = cells[c];
-            if (!suppressed.Contains(c) || !AttackerModel.StaysWithin(cell, y, cell.LowerBound, cell.UpperBound, _scale))
-            {
-                return false;
-            }
-        }
-
-        double Move(int c) => c == primary ? deviation : moved.GetValueOrDefault(c);
-        _checkStamp++;
-        foreach (var c in moved.Keys.Append(primary))
-        {
-            foreach (var r in _relationsOf[c])
-            {
-                if (_relationChecked[r] == _checkStamp)
-                {
-                    continue; // a relation through several moved cells is added up once
-                }
-
-                _relationChecked[r] = _checkStamp;
-                var relation = _problem.Relations[r];
-                var residual = -Move(relation.Total);
-                var size = Math.Abs(Move(relation.Total));
-                foreach (var part in relation.Parts)
-                {
-                    residual += Move(part);
-                    size += Math.Abs(Move(part));
-                }
-
-                if (Math.Abs(residual) > (1e-5 * (Math.Abs(deviation) + size)) + (1e-9 * _scale))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
     }
 
     private (double Lower, double Upper) Knowledge(int q)
@@ -298,9 +209,10 @@ internal sealed class InsiderCheck
         return result;
     }
 
-    private bool Respects(IReadOnlyDictionary<int, double> deviation, int q)
+    /// <summary>Whether moving insider <paramref name="q"/>'s cell by <paramref name="y"/> stays within what that insider knows.</summary>
+    private bool Respects(double y, int q)
     {
-        if (!deviation.TryGetValue(q, out var y))
+        if (y == 0)
         {
             return true; // the insider's cell keeps its true value, which their knowledge always allows
         }

@@ -37,8 +37,8 @@ public static class SecondarySuppressor
             .ToList();
         var impossible = new HashSet<int>();
         var failed = new HashSet<int>();
-        var insiders = new InsiderCheck(problem, search);
         var witnesses = new WitnessPool(problem);
+        var insiders = new InsiderCheck(problem, search, witnesses);
         // Primaries that cannot be protected against the largest contributor of another cell (that cell), or that
         // fall short against one at verification.
         var impossibleAgainstInsider = new Dictionary<int, int>();
@@ -49,9 +49,8 @@ public static class SecondarySuppressor
         {
             foreach (var deviation in Deviations(cells[p]))
             {
-                if (witnesses.Find(suppressed, p, deviation) is { } reused)
+                if (witnesses.Find(suppressed, p, deviation) is not null)
                 {
-                    insiders.Remember(p, deviation, reused);
                     continue;
                 }
 
@@ -59,7 +58,6 @@ public static class SecondarySuppressor
                 if (already.Status == SearchStatus.Found)
                 {
                     witnesses.Add(p, deviation, already.Deviation);
-                    insiders.Remember(p, deviation, already.Deviation);
                     continue;
                 }
 
@@ -69,7 +67,6 @@ public static class SecondarySuppressor
                     case SearchStatus.Found:
                         suppressed.UnionWith(outcome.Added);
                         witnesses.Add(p, deviation, outcome.Deviation);
-                        insiders.Remember(p, deviation, outcome.Deviation);
                         break;
                     case SearchStatus.Impossible:
                         impossible.Add(p);
@@ -106,6 +103,7 @@ public static class SecondarySuppressor
                     if (outcome.Status == SearchStatus.Found && outcome.Added.Count > 0)
                     {
                         suppressed.UnionWith(outcome.Added);
+                        witnesses.Add(p, deviation, outcome.Deviation);
                         grew = true;
                         continue;
                     }

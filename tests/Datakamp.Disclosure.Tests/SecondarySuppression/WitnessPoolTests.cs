@@ -8,11 +8,16 @@ namespace Datakamp.Disclosure.Tests.SecondarySuppression;
 /// </summary>
 public sealed class WitnessPoolTests
 {
-    private static (SuppressionProblem Problem, int A, int B, int C, HashSet<int> Suppressed) Row()
+    private static (SuppressionProblem Problem, int A, int B, int C, HashSet<int> Suppressed) Row(double? largestOfC = null)
     {
         var t = new TableBuilder(new SpanningVariable("kind", ["A", "B", "C"]))
             .Value(3, "A").Value(4, "B").Value(20, "C").FillMargins()
             .Primary(2, 2, "A").Primary(2, 2, "B");
+        if (largestOfC is { } largest)
+        {
+            t = t.LargestContributor(largest, onlyContributor: false, "C");
+        }
+
         var problem = t.Build();
         int a = problem.IndexOf(t.CellId("A")), b = problem.IndexOf(t.CellId("B")), c = problem.IndexOf(t.CellId("C"));
         return (problem, a, b, c, [a, b, c]);
@@ -56,5 +61,33 @@ public sealed class WitnessPoolTests
 
         Assert.Null(pool.Find(suppressed, a, 2));
         Assert.Null(pool.Find(suppressed, b, 2)); // and it never moved B
+    }
+
+    [Fact]
+    public void A_deviation_whose_relations_do_not_add_up_is_not_kept()
+    {
+        var (problem, a, b, _, suppressed) = Row();
+        var pool = new WitnessPool(problem);
+
+        // A up by 2 and B down by 1 would change the published total by 1: not a deviation the attacker cannot rule out.
+        Assert.False(pool.Add(a, 2, new Dictionary<int, double> { [b] = -1 }));
+        Assert.Null(pool.Find(suppressed, b, 1));
+    }
+
+    [Fact]
+    public void A_deviation_found_for_another_primary_that_respects_an_insider_settles_that_insider_without_a_linear_program()
+    {
+        // C's largest contributor knows C >= 15. Kept for A: A + 2, B - 1, C - 1. For B up by 1 it is scaled by -1:
+        // A - 2 (to 1), C + 1 (to 21), which C's contributor cannot rule out. So no program is needed.
+        var (problem, a, b, c, suppressed) = Row(largestOfC: 15);
+        var search = new ProtectionSearch(problem);
+        var pool = new WitnessPool(problem);
+        var insiders = new InsiderCheck(problem, search, pool);
+        Assert.True(pool.Add(a, 2, new Dictionary<int, double> { [b] = -1, [c] = -1 }));
+
+        var finding = insiders.FirstBreach(suppressed, b, 1);
+
+        Assert.Equal(InsiderStatus.Safe, finding.Status);
+        Assert.Equal(0, search.LpCount);
     }
 }
