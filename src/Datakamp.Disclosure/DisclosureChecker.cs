@@ -196,7 +196,9 @@ public static class DisclosureChecker
             ? c with
             {
                 SecondarySuppressed = s.Kind == SuppressionKind.Secondary,
-                FeasibleInterval = new FeasibleIntervalVerdict(Finite(s.Interval.Lower), Finite(s.Interval.Upper), s.Interval.Reliable),
+                FeasibleInterval = s.Interval is { } interval
+                    ? new FeasibleIntervalVerdict(Finite(interval.Lower), Finite(interval.Upper), interval.Reliable)
+                    : null,
             }
             : c).ToList();
         var info = suppression.Verdict;

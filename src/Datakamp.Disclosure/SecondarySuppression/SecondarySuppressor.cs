@@ -16,7 +16,7 @@ namespace Datakamp.Disclosure.SecondarySuppression;
 /// cells and the cells it moves become secondaries. Infeasible there = cannot be protected at all.</item>
 /// <item>Optional clean-up: secondaries are tried for removal, most expensive first, keeping a removal only
 /// when the attacker LP still shows every protectable primary protected.</item>
-/// <item>Verification: the attacker LP interval of every suppressed cell; under-protected primaries get
+/// <item>Verification: the attacker LP interval of every primary cell; under-protected primaries get
 /// repair rounds; anything still short is reported, never claimed safe.</item>
 /// </list>
 /// </remarks>
@@ -179,9 +179,9 @@ public static class SecondarySuppressor
         }
 
         // Verify; repair if needed (should not be: each accepted deviation stays feasible as the pattern grows).
-        // Intervals of the published suppressed cells only: an unpublished cell is an unknown, not a suppression, and
-        // nobody reads its interval (in a table with empty categories these are most of the suppressed cells).
-        IReadOnlyDictionary<int, FeasibleInterval> intervals = AttackerModel.Intervals(problem, suppressed, PublishedOnly(problem, suppressed));
+        // Intervals of the primaries only: they are what must be protected. A secondary needs no protection of its own, and
+        // an unpublished cell is an unknown, not a suppression (in a table with empty categories most suppressed cells).
+        IReadOnlyDictionary<int, FeasibleInterval> intervals = AttackerModel.Intervals(problem, suppressed, PublishedPrimaries(problem, suppressed));
         void VerifyAgainstInsiders()
         {
             shortAgainstInsider.Clear();
@@ -223,15 +223,15 @@ public static class SecondarySuppressor
             }
 
             ProtectAllFromInsiders();
-            intervals = AttackerModel.Intervals(problem, suppressed, PublishedOnly(problem, suppressed));
+            intervals = AttackerModel.Intervals(problem, suppressed, PublishedPrimaries(problem, suppressed));
             VerifyAgainstInsiders();
         }
 
         return BuildResult(problem, suppressed, intervals, impossible, impossibleAgainstInsider, shortAgainstInsider, notEvaluatedAgainstInsiders);
     }
 
-    private static List<int> PublishedOnly(SuppressionProblem problem, HashSet<int> suppressed) =>
-        suppressed.Where(c => problem.Cells[c].IsPublished).ToList();
+    private static List<int> PublishedPrimaries(SuppressionProblem problem, HashSet<int> suppressed) =>
+        suppressed.Where(c => problem.Cells[c].IsPublished && problem.Cells[c].IsPrimary).ToList();
 
     private static IEnumerable<double> Deviations(SuppressionCell cell)
     {
@@ -277,10 +277,10 @@ public static class SecondarySuppressor
                 continue; // not a suppression: nobody publishes it
             }
 
-            var interval = intervals[c];
-            unreliable |= !interval.Reliable;
             if (cell.IsPrimary)
             {
+                var interval = intervals[c];
+                unreliable |= !interval.Reliable;
                 var meets = Meets(problem, c, interval) && !shortAgainstInsider.ContainsKey(c) && !impossibleAgainstInsider.ContainsKey(c);
                 if (!meets)
                 {
@@ -294,7 +294,7 @@ public static class SecondarySuppressor
                 secondaryCount++;
                 valueSum += Math.Abs(cell.Value);
                 costSum += cell.EffectiveCost;
-                output.Add(new SuppressedCell(cell.Id, cell.Value, SuppressionKind.Secondary, interval, cell.Value, cell.Value, true));
+                output.Add(new SuppressedCell(cell.Id, cell.Value, SuppressionKind.Secondary, Interval: null, cell.Value, cell.Value, true));
             }
         }
 

@@ -163,15 +163,20 @@ internal static class GlpkAudit
         }
     }
 
-    /// <summary>Checks the solver's intervals against GLPK's for every suppressed cell; returns GLPK's.</summary>
+    /// <summary>
+    /// Checks the solver's intervals against GLPK's for every primary cell (the solver computes no interval for a
+    /// secondary, which needs no protection; GLPK's are returned for every suppressed cell unless <paramref name="primariesOnly"/>).
+    /// </summary>
     public static Dictionary<string, AuditInterval> AssertIntervalsAgree(SuppressionProblem problem, SuppressionResult result, bool primariesOnly = false)
     {
         var targets = result.Cells.Where(c => !primariesOnly || c.Kind == SuppressionKind.Primary).ToList();
+        Assert.All(targets, c => Assert.Equal(c.Kind == SuppressionKind.Primary, c.Interval is not null));
         // Cells nobody publishes are unknowns for the attacker as well as suppressed ones.
         var unknown = result.Cells.Select(c => c.Id).Concat(problem.Cells.Where(c => !c.IsPublished).Select(c => c.Id)).ToList();
         var audit = Intervals(problem, unknown, targets.Select(c => c.Id).ToList());
-        foreach (var reported in targets)
+        foreach (var cell in targets.Where(c => c.Kind == SuppressionKind.Primary))
         {
+            var reported = (cell.Id, Interval: cell.Interval!);
             var a = audit[reported.Id];
             var tol = Tolerance(problem, problem.IndexOf(reported.Id));
             if (a.LowerCapped)

@@ -44,7 +44,7 @@ public sealed class HandComputedTests
         // x = (r1,c1) free in the cycle: (r1,c2) = 50 - x ≥ 0, (r2,c1) = 45 - x ≥ 0, (r2,c2) = 15 + x ≥ 0.
         // So x ∈ [0, 45].
         var primary = result.Cells.Single(c => c.Kind == SuppressionKind.Primary);
-        Assert.Equal(0, primary.Interval.Lower, 9);
+        Assert.Equal(0, primary.Interval!.Lower, 9);
         Assert.Equal(45, primary.Interval.Upper, 9);
         GlpkAudit.AssertProtected(problem, result);
     }
@@ -69,7 +69,7 @@ public sealed class HandComputedTests
         Assert.Equal(SuppressionStatus.Protected, result.Status);
         Assert.Equal([t.CellId("C")], result.SecondaryIds);
         var a = result.Cells.Single(c => c.Id == t.CellId("A"));
-        Assert.Equal(0, a.Interval.Lower, 9);
+        Assert.Equal(0, a.Interval!.Lower, 9);
         Assert.Equal(11, a.Interval.Upper, 9);
         GlpkAudit.AssertProtected(problem, result);
     }
@@ -127,7 +127,7 @@ public sealed class HandComputedTests
         Assert.Equal(SuppressionStatus.Protected, result.Status);
         Assert.Equal([t.CellId("B")], result.SecondaryIds);
         var a = result.Cells.Single(c => c.Id == t.CellId("A"));
-        Assert.True(double.IsNegativeInfinity(a.Interval.Lower));
+        Assert.True(double.IsNegativeInfinity(a.Interval!.Lower));
         Assert.True(double.IsPositiveInfinity(a.Interval.Upper));
         GlpkAudit.AssertProtected(problem, result);
     }
@@ -204,13 +204,17 @@ public sealed class HandComputedTests
     }
 
     [Fact]
-    public void SecondariesThemselvesNeedNoProtectionButTheirIntervalsAreReported()
+    public void SecondariesThemselvesNeedNoProtectionAndOnlyThePrimariesIntervalsAreComputed()
     {
         var t = new TableBuilder(Rows2, Cols2)
             .Value(20, "r1", "c1").Value(30, "r1", "c2").Value(25, "r2", "c1").Value(35, "r2", "c2")
             .FillMargins().Primary(5, 5, "r1", "c1");
         var result = SecondarySuppressor.Run(t.Build());
-        Assert.All(result.Cells, c => Assert.True(c.Interval.Width > 0));
-        Assert.All(result.Cells.Where(c => c.Kind == SuppressionKind.Secondary), c => Assert.True(c.MeetsRequirement));
+        var primary = Assert.Single(result.Cells, c => c.Kind == SuppressionKind.Primary);
+        Assert.True(primary.Interval!.Width > 0);
+        var secondaries = result.Cells.Where(c => c.Kind == SuppressionKind.Secondary).ToList();
+        Assert.Equal(3, secondaries.Count);
+        Assert.All(secondaries, c => Assert.True(c.MeetsRequirement));
+        Assert.All(secondaries, c => Assert.Null(c.Interval));
     }
 }
