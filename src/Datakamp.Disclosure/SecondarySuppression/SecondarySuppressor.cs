@@ -28,6 +28,7 @@ public static class SecondarySuppressor
         ArgumentNullException.ThrowIfNull(problem);
         options ??= new SuppressionOptions();
         var cells = problem.Cells;
+        var scale = Scale(problem);
         var search = new ProtectionSearch(problem);
         // Cells no table publishes are unknown to the attacker from the start (free, never secondaries).
         var suppressed = problem.PrimaryIndices.Concat(problem.UnpublishedIndices).ToHashSet();
@@ -211,7 +212,7 @@ public static class SecondarySuppressor
         VerifyAgainstInsiders();
         for (var round = 0; round < options.MaxRepairRounds; round++)
         {
-            var shortfall = protectable.Where(p => !Meets(problem, p, intervals[p])).ToList();
+            var shortfall = protectable.Where(p => !Meets(problem, p, intervals[p], scale)).ToList();
             if (shortfall.Count == 0 && shortAgainstInsider.Count == 0)
             {
                 break;
@@ -249,10 +250,10 @@ public static class SecondarySuppressor
     private static double Scale(SuppressionProblem problem) =>
         problem.Cells.Count == 0 ? 0 : problem.Cells.Max(c => Math.Abs(c.Value));
 
-    private static bool Meets(SuppressionProblem problem, int p, FeasibleInterval interval)
+    private static bool Meets(SuppressionProblem problem, int p, FeasibleInterval interval, double scale)
     {
         var cell = problem.Cells[p];
-        return interval.Covers(cell.Value, cell.LowerProtection, cell.UpperProtection, AttackerModel.ToleranceFor(cell.Value, Scale(problem)));
+        return interval.Covers(cell.Value, cell.LowerProtection, cell.UpperProtection, AttackerModel.ToleranceFor(cell.Value, scale));
     }
 
     private static SuppressionResult BuildResult(
@@ -264,6 +265,7 @@ public static class SecondarySuppressor
         Dictionary<int, int> shortAgainstInsider,
         HashSet<int> notEvaluatedAgainstInsiders)
     {
+        var scale = Scale(problem);
         var output = new List<SuppressedCell>();
         var unprotected = new List<string>();
         var unreliable = false;
@@ -281,7 +283,7 @@ public static class SecondarySuppressor
             {
                 var interval = intervals[c];
                 unreliable |= !interval.Reliable;
-                var meets = Meets(problem, c, interval) && !shortAgainstInsider.ContainsKey(c) && !impossibleAgainstInsider.ContainsKey(c);
+                var meets = Meets(problem, c, interval, scale) && !shortAgainstInsider.ContainsKey(c) && !impossibleAgainstInsider.ContainsKey(c);
                 if (!meets)
                 {
                     unprotected.Add(cell.Id);

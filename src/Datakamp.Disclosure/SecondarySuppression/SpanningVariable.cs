@@ -64,10 +64,14 @@ public sealed record SpanningVariable
 
         Name = name;
         Categories = categories.ToArray();
+        _categorySet = categories.ToHashSet(StringComparer.Ordinal);
         TotalLabel = totalLabel;
         MissingLabel = missingLabel;
         KnownLabel = knownLabel;
     }
+
+    // The categories again, to answer Has without a search (a table's cells are looked up by label thousands of times).
+    private readonly HashSet<string> _categorySet;
 
     /// <summary>Dimension name (e.g. "sector").</summary>
     public string Name { get; }
@@ -92,7 +96,7 @@ public sealed record SpanningVariable
         MissingLabel is null ? Categories.Append(TotalLabel) : Categories.Append(MissingLabel).Append(KnownLabel!).Append(TotalLabel);
 
     /// <summary>True when <paramref name="label"/> is a category, the missing category, the known subtotal or the total.</summary>
-    public bool Has(string label) => label == TotalLabel || (MissingLabel is not null && (label == MissingLabel || label == KnownLabel)) || Categories.Contains(label);
+    public bool Has(string label) => label == TotalLabel || (MissingLabel is not null && (label == MissingLabel || label == KnownLabel)) || _categorySet.Contains(label);
 
     /// <summary>True for the total and the known subtotal: labels whose cells are sums of other cells.</summary>
     internal bool IsMargin(string label) => label == TotalLabel || (KnownLabel is not null && label == KnownLabel);

@@ -34,7 +34,11 @@ public sealed class TableBuilder
         }
 
         Dimensions = dimensions;
+        _idOrder = Enumerable.Range(0, dimensions.Length).OrderBy(d => dimensions[d].Name, StringComparer.Ordinal).ToArray();
     }
+
+    // The dimensions in the order of a cell id (by name, see CellKey), found once: ids are made for every cell many times.
+    private readonly int[] _idOrder;
 
     /// <summary>The dimensions, in coordinate order.</summary>
     public IReadOnlyList<SpanningVariable> Dimensions { get; }
@@ -51,8 +55,10 @@ public sealed class TableBuilder
             throw new ArgumentException($"Expected {Dimensions.Count} coordinates, got {coordinates.Length}.");
         }
 
-        var pairs = new List<KeyValuePair<string, string>>();
-        for (var d = 0; d < Dimensions.Count; d++)
+        // The same id as CellKey.For, without its sorting and lists.
+        var parts = new string[Dimensions.Count];
+        var count = 0;
+        foreach (var d in _idOrder)
         {
             var dim = Dimensions[d];
             if (!dim.Has(coordinates[d]))
@@ -62,11 +68,11 @@ public sealed class TableBuilder
 
             if (coordinates[d] != dim.TotalLabel)
             {
-                pairs.Add(new(dim.Name, coordinates[d]));
+                parts[count++] = dim.Name + "=" + coordinates[d];
             }
         }
 
-        return CellKey.For(pairs);
+        return count == 0 ? CellKey.GrandTotal : string.Join(';', parts, 0, count);
     }
 
     /// <summary>Sets the value of a cell (inner cell or margin).</summary>

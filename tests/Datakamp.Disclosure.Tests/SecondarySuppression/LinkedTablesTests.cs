@@ -28,6 +28,19 @@ public sealed class LinkedTablesTests
     }
 
     [Fact]
+    public void A_cell_id_names_its_dimensions_in_name_order_whatever_their_order_in_the_table()
+    {
+        var sizeBySectorByRegion = new TableBuilder(Size, Sector, Region);
+        var regionBySize = new TableBuilder(Region, Size);
+
+        Assert.Equal("region=North;sector=A;size=small", sizeBySectorByRegion.CellId("small", "A", "North"));
+        Assert.Equal("region=North;size=small", sizeBySectorByRegion.CellId("small", "Total", "North"));
+        Assert.Equal(regionBySize.CellId("North", "small"), sizeBySectorByRegion.CellId("small", "Total", "North"));
+        Assert.Equal(CellKey.For([new("size", "small"), new("region", "North")]), regionBySize.CellId("North", "small"));
+        Assert.Throws<ArgumentException>(() => regionBySize.CellId("West", "small"));
+    }
+
+    [Fact]
     public void DisagreeingValuesAreRejected()
     {
         var oneWay = new TableBuilder(Sector).Value(44, "A").Value(55, "B").Value(110, "C").FillMargins();
