@@ -31,7 +31,10 @@ internal static class MicrodataCacheWriter
         string csvSha256;
         IReadOnlyList<string> header;
         ColumnBuilder[] columns;
-        var lines = new List<long>();
+        // The CSV line of every row, kept only once a row is not on the line after the one before (a quoted line
+        // break): in the usual CSV row r is on line r + 2, and storing that for millions of rows would cost 8 bytes each.
+        List<long>? lines = null;
+        var rows = 0;
         try
         {
             using var file = new FileStream(csvPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
@@ -43,7 +46,13 @@ internal static class MicrodataCacheWriter
             while (csv.ReadRecord())
             {
                 if (csv.FieldCount != header.Count) return null;
-                lines.Add(csv.Line);
+                if (lines is null && csv.Line != rows + 2L)
+                {
+                    lines = new List<long>(rows + 1);
+                    for (var r = 0; r < rows; r++) lines.Add(r + 2L);
+                }
+                lines?.Add(csv.Line);
+                rows++;
                 for (var c = 0; c < columns.Length; c++)
                     if (!columns[c].Add(csv.Field(c))) return null;
             }
@@ -57,9 +66,14 @@ internal static class MicrodataCacheWriter
             return null;
         }
 
-        var rows = lines.Count;
-        var sections = columns.Select(c => c.Sections(rows)).ToList();
-        var consecutive = Enumerable.Range(0, rows).All(r => lines[r] == r + 2L);
+        // Each column's builder is let go once its sections are made, so the peak holds one column twice, not all.
+        var sections = new List<ColumnSections>(columns.Length);
+        for (var c = 0; c < columns.Length; c++)
+        {
+            sections.Add(columns[c].Sections(rows));
+            columns[c] = null!;
+        }
+        var consecutive = lines is null;
         var lineSection = consecutive ? [] : MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(lines)).ToArray();
 
         using var headerBody = new MemoryStream();
@@ -153,38 +167,47 @@ internal static class MicrodataCacheWriter
     /// <summary>One column while the CSV is read: its dictionary, and its numbers while they could replace it.</summary>
     private sealed class ColumnBuilder
     {
-        // Keys are the field's bytes widened one byte per char (Latin-1), so any bytes, even invalid UTF-8, are kept exactly.
-        private Dictionary<string, int>? _codeOf = new(StringComparer.Ordinal);
+        // Keys are the field's exact bytes, so any bytes, even invalid UTF-8, are kept exactly; a field already seen is
+        // looked up by the span of the reader's buffer, without a copy.
+        private Dictionary<byte[], int>? _codeOf = new(ByteTextComparer.Instance);
         private readonly List<byte[]> _texts = [];
-        private readonly List<int> _codes = [];
-        private List<double>? _numbers = [];
+        // Per row, in pages (no doubling copies of millions of rows): the code, and the number while every field is one.
+        private readonly ChunkedArray<int> _codes = new();
+        private ChunkedArray<double>? _numbers = new();
+        private int _rows;
 
         /// <summary>Adds one field; false when the column can be kept neither way (too many texts that are not all numbers).</summary>
         public bool Add(ReadOnlySpan<byte> field)
         {
+            var row = _rows++;
             if (_numbers is not null)
             {
                 var number = AsNumber(field, out var ok);
-                if (ok) _numbers.Add(number);
+                if (ok)
+                {
+                    _numbers.EnsureCapacity(row + 1);
+                    _numbers[row] = number;
+                }
                 else _numbers = null;
             }
             if (_codeOf is null) return _numbers is not null;
-            var key = Encoding.Latin1.GetString(field);
-            if (!_codeOf.TryGetValue(key, out var code))
+            var lookup = _codeOf.GetAlternateLookup<ReadOnlySpan<byte>>();
+            if (!lookup.TryGetValue(field, out var code))
             {
                 code = _texts.Count;
-                _codeOf.Add(key, code);
-                _texts.Add(field.ToArray());
+                var text = field.ToArray();
+                _codeOf.Add(text, code);
+                _texts.Add(text);
                 if (_texts.Count > MaxDictionary && _numbers is not null)
                 {
                     // Many distinct numbers: doubles are smaller and need no parsing at check time.
                     _codeOf = null;
                     _texts.Clear();
-                    _codes.Clear();
                     return true;
                 }
             }
-            _codes.Add(code);
+            _codes.EnsureCapacity(row + 1);
+            _codes[row] = code;
             return true;
         }
 
@@ -205,7 +228,11 @@ internal static class MicrodataCacheWriter
         public ColumnSections Sections(int rows)
         {
             if (_codeOf is null)
-                return new(MicrodataCache.NumericKind, 0, false, [], MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(_numbers!)).ToArray());
+            {
+                var numbers = new byte[8 * rows];
+                for (var r = 0; r < rows; r++) BinaryPrimitives.WriteDoubleLittleEndian(numbers.AsSpan(8 * r), _numbers![r]);
+                return new(MicrodataCache.NumericKind, 0, false, [], numbers);
+            }
             using var s = new MemoryStream();
             using var w = new BinaryWriter(s);
             w.Write(_texts.Count);
