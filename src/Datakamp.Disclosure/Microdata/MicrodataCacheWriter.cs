@@ -167,10 +167,9 @@ internal static class MicrodataCacheWriter
     /// <summary>One column while the CSV is read: its dictionary, and its numbers while they could replace it.</summary>
     private sealed class ColumnBuilder
     {
-        // Keys are the field's exact bytes, so any bytes, even invalid UTF-8, are kept exactly; a field already seen is
-        // looked up by the span of the reader's buffer, without a copy.
-        private Dictionary<byte[], int>? _codeOf = new(ByteTextComparer.Instance);
-        private readonly List<byte[]> _texts = [];
+        // The column's distinct texts; null once it is kept as numbers. A field already seen is looked up by the span of
+        // the reader's buffer, without a copy.
+        private TextDictionary? _texts = new();
         // Per row, in pages (no doubling copies of millions of rows): the code, and the number while every field is one.
         private readonly ChunkedArray<int> _codes = new();
         private ChunkedArray<double>? _numbers = new();
@@ -190,21 +189,13 @@ internal static class MicrodataCacheWriter
                 }
                 else _numbers = null;
             }
-            if (_codeOf is null) return _numbers is not null;
-            var lookup = _codeOf.GetAlternateLookup<ReadOnlySpan<byte>>();
-            if (!lookup.TryGetValue(field, out var code))
+            if (_texts is null) return _numbers is not null;
+            var code = _texts.NumberOf(field);
+            if (_texts.Count > MaxDictionary && _numbers is not null)
             {
-                code = _texts.Count;
-                var text = field.ToArray();
-                _codeOf.Add(text, code);
-                _texts.Add(text);
-                if (_texts.Count > MaxDictionary && _numbers is not null)
-                {
-                    // Many distinct numbers: doubles are smaller and need no parsing at check time.
-                    _codeOf = null;
-                    _texts.Clear();
-                    return true;
-                }
+                // Many distinct numbers: doubles are smaller and need no parsing at check time.
+                _texts = null;
+                return true;
             }
             _codes.EnsureCapacity(row + 1);
             _codes[row] = code;
@@ -227,20 +218,12 @@ internal static class MicrodataCacheWriter
         /// <summary>The column's sections: its dictionary (none for numbers) and its rows (codes as narrow as they fit, or doubles).</summary>
         public ColumnSections Sections(int rows)
         {
-            if (_codeOf is null)
+            if (_texts is null)
             {
                 var numbers = new byte[8 * rows];
                 for (var r = 0; r < rows; r++) BinaryPrimitives.WriteDoubleLittleEndian(numbers.AsSpan(8 * r), _numbers![r]);
                 return new(MicrodataCache.NumericKind, 0, false, [], numbers);
             }
-            using var s = new MemoryStream();
-            using var w = new BinaryWriter(s);
-            w.Write(_texts.Count);
-            var offset = 0;
-            w.Write(offset);
-            foreach (var t in _texts) { offset += t.Length; w.Write(offset); }
-            foreach (var t in _texts) w.Write(t);
-            w.Flush();
             var width = (byte)CachedCodes.WidthFor(_texts.Count, _texts.Count == rows);
             var codes = new byte[width * rows];
             for (var r = 0; r < rows; r++)
@@ -252,8 +235,9 @@ internal static class MicrodataCacheWriter
                     case 4: BinaryPrimitives.WriteInt32LittleEndian(codes.AsSpan(4 * r), _codes[r]); break;
                 }
             }
-            var unitIdsValid = _texts.All(t => t.Length > 0 && Utf8.IsValid(t));
-            return new(MicrodataCache.DictionaryKind, width, unitIdsValid, s.ToArray(), codes);
+            var unitIdsValid = true;
+            for (var i = 0; i < _texts.Count && unitIdsValid; i++) unitIdsValid = _texts.Text(i).Length > 0 && Utf8.IsValid(_texts.Text(i));
+            return new(MicrodataCache.DictionaryKind, width, unitIdsValid, _texts.ToSection(), codes);
         }
     }
 }
