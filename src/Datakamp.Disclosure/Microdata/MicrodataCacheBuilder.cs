@@ -16,6 +16,15 @@ public static class MicrodataCacheBuilder
     /// </summary>
     public static string? TryBuild(string csvPath, string cachePath, char delimiter = ',') => MicrodataCacheWriter.TryWrite(csvPath, delimiter, cachePath);
 
+    /// <summary>
+    /// Builds the cache of <paramref name="csvPath"/> in one read of the file, at the path <paramref name="cachePathOf"/>
+    /// gives for the SHA-256 of the bytes read, and returns what it learnt of the CSV (SHA-256, length, columns, whether
+    /// it is UTF-8 text); null, with nothing written, when the CSV cannot be cached (it cannot be read, or it is not a CSV
+    /// the checks can read: read it as a check would to get the error).
+    /// </summary>
+    public static BuiltCache? TryBuildNamed(string csvPath, Func<string, string> cachePathOf, char delimiter = ',') =>
+        MicrodataCacheWriter.TryWrite(csvPath, delimiter, cachePathOf);
+
     /// <summary>The SHA-256 of the CSV the cache at <paramref name="cachePath"/> was built from; null when there is no whole cache there.</summary>
     public static string? BuiltFrom(string cachePath, char delimiter = ',') => MicrodataCache.Open(cachePath, delimiter)?.CsvSha256;
 }

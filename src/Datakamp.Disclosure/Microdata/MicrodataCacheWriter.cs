@@ -25,7 +25,14 @@ internal static class MicrodataCacheWriter
     /// the CSV bytes it was built from (hashed while they are read, so the key is of exactly the cached bytes
     /// even if the file changes meanwhile); null (and nothing written) when the CSV cannot be cached.
     /// </summary>
-    public static string? TryWrite(string csvPath, char delimiter, string cachePath)
+    public static string? TryWrite(string csvPath, char delimiter, string cachePath) => TryWrite(csvPath, delimiter, _ => cachePath)?.Sha256;
+
+    /// <summary>
+    /// Writes the cache of <paramref name="csvPath"/> to the path <paramref name="cachePathOf"/> gives for the SHA-256 of
+    /// the bytes read (known before anything is written), and says what it learnt of the CSV; null (and nothing
+    /// written) when the CSV cannot be cached.
+    /// </summary>
+    public static BuiltCache? TryWrite(string csvPath, char delimiter, Func<string, string> cachePathOf)
     {
         long csvLength;
         string csvSha256;
@@ -73,6 +80,7 @@ internal static class MicrodataCacheWriter
             sections.Add(columns[c].Sections(rows));
             columns[c] = null!;
         }
+        var isUtf8 = sections.All(s => s.IsUtf8);
         var consecutive = lines is null;
         var lineSection = consecutive ? [] : MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(lines)).ToArray();
 
@@ -109,6 +117,7 @@ internal static class MicrodataCacheWriter
         }
         var headerBytes = headerBody.ToArray();
 
+        var cachePath = cachePathOf(csvSha256);
         // Unique per build: two checks of one dataset may build its cache at the same time, in one process or two.
         var temporary = $"{cachePath}.{Guid.NewGuid():N}.tmp";
         try
@@ -130,7 +139,7 @@ internal static class MicrodataCacheWriter
                 w.Write(lineSection);
             }
             File.Move(temporary, cachePath, overwrite: true);
-            return csvSha256;
+            return new BuiltCache(cachePath, csvSha256, csvLength, header, isUtf8);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -162,7 +171,11 @@ internal static class MicrodataCacheWriter
     }
 
     /// <summary>What the cache holds of one column (see <see cref="MicrodataCache"/> for the layout).</summary>
-    private sealed record ColumnSections(byte Kind, byte CodeWidth, bool UnitIdsValid, byte[] Dictionary, byte[] Rows);
+    private sealed record ColumnSections(byte Kind, byte CodeWidth, bool UnitIdsValid, byte[] Dictionary, byte[] Rows)
+    {
+        /// <summary>Whether every field of the column is UTF-8 text (numbers are: they are kept only when they print back as read).</summary>
+        public bool IsUtf8 { get; init; } = true;
+    }
 
     /// <summary>One column while the CSV is read: its dictionary, and its numbers while they could replace it.</summary>
     private sealed class ColumnBuilder
@@ -235,9 +248,16 @@ internal static class MicrodataCacheWriter
                     case 4: BinaryPrimitives.WriteInt32LittleEndian(codes.AsSpan(4 * r), _codes[r]); break;
                 }
             }
+            // Each distinct text once: whether all are UTF-8, and whether they can name units (UTF-8 and not empty).
+            var isUtf8 = true;
             var unitIdsValid = true;
-            for (var i = 0; i < _texts.Count && unitIdsValid; i++) unitIdsValid = _texts.Text(i).Length > 0 && Utf8.IsValid(_texts.Text(i));
-            return new(MicrodataCache.DictionaryKind, width, unitIdsValid, _texts.ToSection(), codes);
+            for (var i = 0; i < _texts.Count; i++)
+            {
+                var valid = Utf8.IsValid(_texts.Text(i));
+                isUtf8 &= valid;
+                unitIdsValid &= valid && _texts.Text(i).Length > 0;
+            }
+            return new(MicrodataCache.DictionaryKind, width, unitIdsValid, _texts.ToSection(), codes) { IsUtf8 = isUtf8 };
         }
     }
 }

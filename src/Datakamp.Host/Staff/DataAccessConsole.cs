@@ -44,14 +44,13 @@ public sealed class DataAccessConsole(EventRepository events, DatasetRepository 
         {
             throw new StaffInputException("policy", $"The policy cannot be used: {e.Message}");
         }
-        var (columns, sha256, size) = await ReadCsvAsync(file, cancellationToken);
+        // One read of the file: the columnar cache every check of this dataset reads instead of the CSV, and on the way
+        // its SHA-256, size, columns and whether it is UTF-8. Only a CSV that cannot be cached is read again, as a check
+        // would read it, for the error to show (or, if it reads, to be checked from the CSV).
+        var (columns, sha256, size, cache) = await ReadIntoCacheAsync(file, cancellationToken);
         unit = (unit ?? "").Trim();
         if (!columns.Contains(unit)) throw new StaffInputException("unit", $"'{unit}' is not a column of the file (columns: {string.Join(", ", columns)}).");
         if ((await datasets.ListAsync(eventId, cancellationToken)).Any(d => d.Name == name)) throw new StaffInputException("name", $"This event has a dataset '{name}' already.");
-        // Read once more, now into the columnar cache every check of this dataset reads instead of the CSV.
-        var cache = await caches.BuildAsync(file, sha256, cancellationToken);
-        if (cache == CacheBuild.FileChanged)
-            throw new StaffInputException("file", "The file changed while it was read: register it again once nothing writes to it.");
 
         var dataset = await datasets.RegisterAsync(new Dataset(0, eventId, name, (description ?? "").Trim(), file, sha256, size, columns, unit, policy.Trim()), cancellationToken);
         await audit.RecordAsync(AuditEntries.ForDataset(actor, AuditActions.DatasetRegistered, dataset, details: new { sha256, policy = dataset.Policy, file, cache = CacheWord(cache) }), cancellationToken);
@@ -105,7 +104,22 @@ public sealed class DataAccessConsole(EventRepository events, DatasetRepository 
         return (dataset, team);
     }
 
-    /// <summary>Reads the whole file once: strict UTF-8, a CSV the checks can read (header, equal field counts), its SHA-256 and size.</summary>
+    /// <summary>The file's columns, SHA-256 and size, read once while its cache is built; see <see cref="ReadCsvAsync"/> for a file that cannot be cached.</summary>
+    private async Task<(IReadOnlyList<string> Columns, string Sha256, long Size, CacheBuild Cache)> ReadIntoCacheAsync(string file, CancellationToken cancellationToken)
+    {
+        var built = await caches.BuildNewAsync(file, cancellationToken);
+        if (built is null)
+        {
+            var (columns, sha256, size) = await ReadCsvAsync(file, cancellationToken);
+            return (columns, sha256, size, CacheBuild.NotCacheable);
+        }
+        if (!built.IsUtf8) throw new StaffInputException("file", NotUtf8);
+        return (built.Columns, built.Sha256, built.Length, CacheBuild.Built);
+    }
+
+    private const string NotUtf8 = "The file is not UTF-8 text: save it as UTF-8 CSV.";
+
+    /// <summary>Reads the whole file: strict UTF-8, a CSV the checks can read (header, equal field counts), its SHA-256 and size.</summary>
     private static async Task<(IReadOnlyList<string> Columns, string Sha256, long Size)> ReadCsvAsync(string file, CancellationToken cancellationToken)
     {
         try
@@ -128,7 +142,7 @@ public sealed class DataAccessConsole(EventRepository events, DatasetRepository 
         }
         catch (DecoderFallbackException)
         {
-            throw new StaffInputException("file", "The file is not UTF-8 text: save it as UTF-8 CSV.");
+            throw new StaffInputException("file", NotUtf8);
         }
         catch (DisclosureInputException e)
         {

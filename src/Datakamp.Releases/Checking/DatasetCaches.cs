@@ -27,6 +27,14 @@ public sealed class DatasetCaches(string directory)
     }
 
     /// <summary>
+    /// Builds the cache of a CSV not registered yet, off the caller's thread, in one read of the file: the cache goes to
+    /// the path of the SHA-256 of the bytes read, and what was learnt on the way (SHA-256, length, columns, UTF-8) is
+    /// returned, so registering needs no other read. Null, with nothing written, when the CSV cannot be cached.
+    /// </summary>
+    public Task<BuiltCache?> BuildNewAsync(string csvPath, CancellationToken cancellationToken) =>
+        Task.Run(() => MicrodataCacheBuilder.TryBuildNamed(csvPath, PathOf), cancellationToken);
+
+    /// <summary>
     /// Builds the cache of <paramref name="csvPath"/>, registered with <paramref name="sha256"/>, off the caller's thread.
     /// Returns what happened; a cache built from other bytes (the file changed since it was hashed) is deleted.
     /// </summary>

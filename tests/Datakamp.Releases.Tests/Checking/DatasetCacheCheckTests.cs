@@ -81,6 +81,32 @@ public sealed class DatasetCacheCheckTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_new_file_is_cached_in_one_read_under_its_sha256_with_its_columns_size_and_whether_it_is_utf8()
+    {
+        using var folder = new ScratchFolder();
+        var csv = Path.Combine(folder.Path, "persons.csv");
+        var latin1 = Path.Combine(folder.Path, "latin1.csv");
+        await File.WriteAllTextAsync(csv, "person_id,wijk,income\nP1,WK01,100\nP2,WK02,\n", Ct);
+        await File.WriteAllBytesAsync(latin1, [.. "person_id,wijk\nP1,"u8.ToArray(), 0xE9, 0x0A], Ct);   // "é" in Latin-1
+        var caches = DatasetCaches.In(folder.Path);
+
+        var built = await caches.BuildNewAsync(csv, Ct);
+        var notUtf8 = await caches.BuildNewAsync(latin1, Ct);
+
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(csv, Ct)));
+        Assert.NotNull(built);
+        Assert.Equal(sha, built.Sha256);
+        Assert.Equal(new FileInfo(csv).Length, built.Length);
+        Assert.Equal(["person_id", "wijk", "income"], built.Columns);
+        Assert.True(built.IsUtf8);
+        Assert.Equal(caches.PathOf(sha), built.CachePath);
+        Assert.Equal(sha, MicrodataCacheBuilder.BuiltFrom(caches.PathOf(sha)));
+        Assert.NotNull(notUtf8);
+        Assert.False(notUtf8.IsUtf8);
+        Assert.Null(await caches.BuildNewAsync(Path.Combine(folder.Path, "nothing.csv"), Ct));
+    }
+
+    [Fact]
     public async Task A_cache_built_from_bytes_other_than_the_registered_ones_is_deleted()
     {
         using var folder = new ScratchFolder();
