@@ -50,7 +50,7 @@ public static class SecondarySuppressor
         {
             foreach (var deviation in Deviations(cells[p]))
             {
-                if (witnesses.Find(suppressed, p, deviation) is not null)
+                if (witnesses.Fitting(suppressed, p, deviation).Any())
                 {
                     continue;
                 }
@@ -228,7 +228,7 @@ public static class SecondarySuppressor
             VerifyAgainstInsiders();
         }
 
-        return BuildResult(problem, suppressed, intervals, impossible, impossibleAgainstInsider, shortAgainstInsider, notEvaluatedAgainstInsiders);
+        return BuildResult(problem, scale, suppressed, intervals, impossible, impossibleAgainstInsider, shortAgainstInsider, notEvaluatedAgainstInsiders);
     }
 
     private static List<int> PublishedPrimaries(SuppressionProblem problem, HashSet<int> suppressed) =>
@@ -258,6 +258,7 @@ public static class SecondarySuppressor
 
     private static SuppressionResult BuildResult(
         SuppressionProblem problem,
+        double scale,
         HashSet<int> suppressed,
         IReadOnlyDictionary<int, FeasibleInterval> intervals,
         HashSet<int> impossible,
@@ -265,7 +266,6 @@ public static class SecondarySuppressor
         Dictionary<int, int> shortAgainstInsider,
         HashSet<int> notEvaluatedAgainstInsiders)
     {
-        var scale = Scale(problem);
         var output = new List<SuppressedCell>();
         var unprotected = new List<string>();
         var unreliable = false;

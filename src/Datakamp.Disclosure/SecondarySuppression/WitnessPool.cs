@@ -77,20 +77,6 @@ internal sealed class WitnessPool
     }
 
     /// <summary>
-    /// A kept deviation, scaled, that moves <paramref name="primary"/> by <paramref name="deviation"/> over suppressed cells
-    /// within their bounds (the other cells' moves, the primary left out); null when there is none.
-    /// </summary>
-    public IReadOnlyDictionary<int, double>? Find(IReadOnlySet<int> suppressed, int primary, double deviation)
-    {
-        foreach (var scaled in Fitting(suppressed, primary, deviation))
-        {
-            return scaled.Moves.Where(m => m.Key != primary).ToDictionary(m => m.Key, m => m.Value * scaled.Factor);
-        }
-
-        return null;
-    }
-
-    /// <summary>
     /// Every kept deviation that, scaled, moves <paramref name="primary"/> by <paramref name="deviation"/> over suppressed
     /// cells within their bounds, in the order they were kept.
     /// </summary>

@@ -32,7 +32,7 @@ public sealed class WitnessPoolTests
         pool.Add(a, 2, new Dictionary<int, double> { [b] = -2 });
 
         // B up by 1: the same deviation times -1/2, so A moves down by 1 (3 - 1 = 2 >= 0).
-        var found = pool.Find(suppressed, b, 1);
+        var found = Find(pool, suppressed, b, 1);
 
         Assert.NotNull(found);
         Assert.Equal(-1, found[a], 9);
@@ -48,7 +48,7 @@ public sealed class WitnessPoolTests
         pool.Add(a, 2, new Dictionary<int, double> { [b] = -2 });
 
         // B up by 4 would take A down by 4, to -1: below what everyone knows (0).
-        Assert.Null(pool.Find(suppressed, b, 4));
+        Assert.Null(Find(pool, suppressed, b, 4));
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public sealed class WitnessPoolTests
         pool.Add(a, 2, new Dictionary<int, double> { [c] = -2 });
         suppressed.Remove(c);
 
-        Assert.Null(pool.Find(suppressed, a, 2));
-        Assert.Null(pool.Find(suppressed, b, 2)); // and it never moved B
+        Assert.Null(Find(pool, suppressed, a, 2));
+        Assert.Null(Find(pool, suppressed, b, 2)); // and it never moved B
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class WitnessPoolTests
 
         // A up by 2 and B down by 1 would change the published total by 1: not a deviation the attacker cannot rule out.
         Assert.False(pool.Add(a, 2, new Dictionary<int, double> { [b] = -1 }));
-        Assert.Null(pool.Find(suppressed, b, 1));
+        Assert.Null(Find(pool, suppressed, b, 1));
     }
 
     [Fact]
@@ -90,4 +90,10 @@ public sealed class WitnessPoolTests
         Assert.Equal(InsiderStatus.Safe, finding.Status);
         Assert.Equal(0, search.LpCount);
     }
+
+    /// <summary>The first kept deviation that fits, scaled, with the primary's own move left out; null when none fits.</summary>
+    private static Dictionary<int, double>? Find(WitnessPool pool, IReadOnlySet<int> suppressed, int primary, double deviation) =>
+        pool.Fitting(suppressed, primary, deviation)
+            .Select(w => w.Moves.Keys.Where(c => c != primary).ToDictionary(c => c, w.Of))
+            .FirstOrDefault();
 }
