@@ -10,6 +10,14 @@ namespace Datakamp.Disclosure.SecondarySuppression;
 /// <param name="OnlyContributor">True when nobody else contributes: the contributor knows the cell exactly.</param>
 public sealed record ContributorKnowledge(double Contribution, bool OnlyContributor)
 {
+    /// <summary>
+    /// Who the contributor is, as a code that is the same in every cell of the problem where that unit is the largest
+    /// contributor: one insider then knows all those cells at once (a business that dominates a cell of the table by
+    /// region and one of the table by industry). Null when unknown: the cell's contributor is then an insider of this
+    /// cell alone.
+    /// </summary>
+    public int? Unit { get; init; }
+
     /// <summary>The insider's bounds on a cell with this value and these a-priori bounds.</summary>
     public (double Lower, double Upper) BoundsOn(double value, double lowerBound, double upperBound) =>
         OnlyContributor ? (value, value) : (Math.Max(lowerBound, Contribution), upperBound);

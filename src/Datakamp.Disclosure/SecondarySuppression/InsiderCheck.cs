@@ -8,9 +8,12 @@ namespace Datakamp.Disclosure.SecondarySuppression;
 /// </summary>
 /// <remarks>
 /// <para>Each insider is checked on their own, not as a coalition: a respondent knows their own contributions,
-/// not those of others. The cell's own largest contributor is not an attacker of that cell (the primary rules
-/// protect them against the others), and neither is the same contributor seen through a cell that contains the
-/// primary or lies inside it (same largest contribution).</para>
+/// not those of others. An insider is a unit: one who is the largest contributor of several suppressed cells (a
+/// household in two age bands, a business in the table by region and the one by industry) knows all of them at
+/// once (<see cref="ContributorKnowledge.Unit"/>; a cell whose contributor is not identified is an insider of its own).
+/// The cell's own largest contributor is not an attacker of that cell (the primary rules protect them against the
+/// others), and neither is the same contributor seen through a cell that contains the primary or lies inside it; they
+/// do attack with what they know of their other cells.</para>
 /// <para>Cheap first. Every deviation a linear program found, for any primary, is kept in the <see cref="WitnessPool"/>:
 /// a way a primary moves by its protection while every suppressed cell stays within what an attacker knows. Scaled, it
 /// is a witness for every other primary it moves, while each cell it moves is still suppressed (suppressing more cells
@@ -23,8 +26,8 @@ namespace Datakamp.Disclosure.SecondarySuppression;
 /// does not respect, as long as that helps. Only an insider no such deviation respects gets a linear program of their
 /// own, which decides. (A coalition of all insiders at once, tried first before, pinned most primaries, and then every
 /// insider needed a program of their own.)</para>
-/// <para>Limits: an insider's knowledge is modelled per population cell; a unit that is the largest contributor of
-/// cells in two linked tables is two insiders here, not one who knows both.</para>
+/// <para>Limits: only a cell's largest contributor is an insider (ties: the unit with the smallest code); what a unit
+/// knows of cells where it is not the largest contributor is left out.</para>
 /// </remarks>
 internal sealed class InsiderCheck
 {
@@ -81,7 +84,7 @@ internal sealed class InsiderCheck
         // Every deviation found so far that still holds, for any primary, scaled to this one.
         foreach (var witness in _witnesses.Fitting(suppressed, primary, deviation))
         {
-            insiders.RemoveAll(q => Respects(witness.Of(q), q));
+            insiders.RemoveAll(insider => Array.TrueForAll(insider, q => Respects(witness.Of(q), q)));
             if (insiders.Count == 0)
             {
                 return InsiderFinding.Safe;
@@ -95,7 +98,7 @@ internal sealed class InsiderCheck
         var pending = insiders;
         for (var round = 0; pending.Count > 0 && (round == 0 || pending.Count > 1); round++)
         {
-            var outsider = _search.SmallestDeviationAvoiding(suppressed, primary, deviation, pending.ToDictionary(q => q, Knowledge));
+            var outsider = _search.SmallestDeviationAvoiding(suppressed, primary, deviation, KnowledgeOf(pending.SelectMany(insider => insider)));
             switch (outsider.Status)
             {
                 case SearchStatus.Impossible:
@@ -105,7 +108,7 @@ internal sealed class InsiderCheck
             }
 
             _witnesses.Add(primary, deviation, outsider.Deviation);
-            var left = pending.FindAll(q => !Respects(outsider.Deviation.GetValueOrDefault(q), q));
+            var left = pending.FindAll(insider => !Respects(outsider.Deviation, insider));
             if (left.Count == pending.Count)
             {
                 break;
@@ -115,14 +118,14 @@ internal sealed class InsiderCheck
         }
 
         var found = new List<IReadOnlyDictionary<int, double>>();
-        foreach (var q in pending)
+        foreach (var insider in pending)
         {
-            if (found.Exists(w => Respects(w.GetValueOrDefault(q), q)))
+            if (found.Exists(w => Respects(w, insider)))
             {
                 continue;
             }
 
-            var knowledge = new Dictionary<int, (double Lower, double Upper)> { [q] = Knowledge(q) };
+            var knowledge = KnowledgeOf(insider);
             var own = _search.SmallestDeviation(suppressed, primary, deviation, knowledge);
             switch (own.Status)
             {
@@ -131,7 +134,7 @@ internal sealed class InsiderCheck
                     _witnesses.Add(primary, deviation, own.Deviation);
                     break;
                 case SearchStatus.Impossible:
-                    return new InsiderFinding(InsiderStatus.Breach, q, knowledge);
+                    return new InsiderFinding(InsiderStatus.Breach, insider[0], knowledge);
                 default:
                     return InsiderFinding.NotEvaluated;
             }
@@ -146,15 +149,21 @@ internal sealed class InsiderCheck
         return cell.LargestContributor!.BoundsOn(cell.Value, cell.LowerBound, cell.UpperBound);
     }
 
+    /// <summary>What the insider of these cells knows: per cell, its bounds.</summary>
+    private Dictionary<int, (double Lower, double Upper)> KnowledgeOf(IEnumerable<int> cells) => cells.ToDictionary(q => q, Knowledge);
+
     private static bool Tightens(SuppressionCell cell) =>
         cell.LargestContributor is { } k && (k.OnlyContributor || k.Contribution > cell.LowerBound);
 
-    /// <summary>Suppressed cells whose largest contributor may attack the primary, in cell order.</summary>
-    private List<int> Insiders(IReadOnlySet<int> suppressed, int primary)
+    /// <summary>
+    /// The insiders who may attack the primary, each as the suppressed cells they know (in cell order), ordered by their
+    /// first cell, so the breach reported first does not depend on the set's order.
+    /// </summary>
+    private List<int[]> Insiders(IReadOnlySet<int> suppressed, int primary)
     {
         var cells = _problem.Cells;
-        var own = cells[primary].LargestContributor?.Contribution;
-        var insiders = new List<int>();
+        var own = cells[primary].LargestContributor;
+        var known = new List<int>();
         foreach (var q in suppressed)
         {
             if (q == primary || !Tightens(cells[q]))
@@ -163,17 +172,42 @@ internal sealed class InsiderCheck
             }
 
             // The primary's own largest contributor, seen through a cell that contains the primary or lies inside it.
-            if (own is { } x && cells[q].LargestContributor!.Contribution == x && NestedIn(primary).Contains(q))
+            if (own is not null && IsSameContributor(own, cells[q].LargestContributor!) && NestedIn(primary).Contains(q))
             {
                 continue;
             }
 
-            insiders.Add(q);
+            known.Add(q);
         }
 
-        insiders.Sort(); // cell order, so the breach reported first does not depend on the set's order
-        return insiders;
+        known.Sort();
+        // One insider per unit, in the order of their first cells; a cell whose contributor is not identified is an
+        // insider of its own.
+        var insiders = new List<List<int>>();
+        var insiderOfUnit = new Dictionary<int, List<int>>();
+        foreach (var q in known)
+        {
+            if (cells[q].LargestContributor!.Unit is not { } unit)
+            {
+                insiders.Add([q]);
+            }
+            else if (insiderOfUnit.TryGetValue(unit, out var insider))
+            {
+                insider.Add(q);
+            }
+            else
+            {
+                insiderOfUnit[unit] = [q];
+                insiders.Add(insiderOfUnit[unit]);
+            }
+        }
+
+        return insiders.ConvertAll(insider => insider.ToArray());
     }
+
+    /// <summary>The same contributor: the same unit when both are identified, else the same largest contribution.</summary>
+    private static bool IsSameContributor(ContributorKnowledge a, ContributorKnowledge b) =>
+        a.Unit is { } x && b.Unit is { } y ? x == y : a.Contribution == b.Contribution;
 
     /// <summary>Cells that contain <paramref name="cell"/> or lie inside it (the relations never change: found once per cell).</summary>
     private HashSet<int> NestedIn(int cell)
@@ -208,6 +242,10 @@ internal sealed class InsiderCheck
 
         return result;
     }
+
+    /// <summary>Whether a deviation stays within what the insider of these cells knows of every one of them.</summary>
+    private bool Respects(IReadOnlyDictionary<int, double> deviation, int[] insider) =>
+        Array.TrueForAll(insider, q => Respects(deviation.GetValueOrDefault(q), q));
 
     /// <summary>Whether moving insider <paramref name="q"/>'s cell by <paramref name="y"/> stays within what that insider knows.</summary>
     private bool Respects(double y, int q)

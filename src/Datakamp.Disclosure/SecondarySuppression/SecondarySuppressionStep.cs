@@ -325,7 +325,7 @@ internal static class SecondarySuppressionStep
             {
                 var e = cell.Evidence;
                 if (e.UnitsWithValue == 0 || e.Negatives > 0 || !(e.X1 > 0)) continue;
-                builder.LargestContributor(Math.Min(e.X1, e.Sum), e.UnitsWithValue == 1, Coordinates(source, builder, cell, published));
+                builder.LargestContributor(Math.Min(e.X1, e.Sum), e.UnitsWithValue == 1, e.LargestUnit, Coordinates(source, builder, cell, published));
             }
         }
         Add(table, published: true);

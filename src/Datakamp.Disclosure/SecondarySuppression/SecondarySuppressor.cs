@@ -302,7 +302,14 @@ public static class SecondarySuppressor
 
         SuppressionStatus status;
         string message;
-        string Insider(int q) => $"the largest contributor of {problem.Cells[q].Id}";
+        // An insider who is the largest contributor of several suppressed cells knows them all: name every one.
+        string Insider(int q)
+        {
+            var unit = problem.Cells[q].LargestContributor?.Unit;
+            var also = unit is null ? [] : suppressed.Where(c => c != q && problem.Cells[c].LargestContributor?.Unit == unit).Order().Select(c => problem.Cells[c].Id).ToList();
+            return also.Count == 0 ? $"the largest contributor of {problem.Cells[q].Id}"
+                : $"the largest contributor of {problem.Cells[q].Id} (also of {string.Join(", ", also)})";
+        }
         if (unprotected.Count == 0 && !unreliable && impossible.Count == 0 && impossibleAgainstInsider.Count == 0 && notEvaluatedAgainstInsiders.Count == 0)
         {
             status = SuppressionStatus.Protected;

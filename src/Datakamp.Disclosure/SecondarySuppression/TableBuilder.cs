@@ -103,6 +103,16 @@ public sealed class TableBuilder
         return this;
     }
 
+    /// <summary>
+    /// Records the largest contribution to a cell and who makes it: the cells with the same <paramref name="unit"/>,
+    /// in this table and in the tables linked with it, have one insider who knows them all.
+    /// </summary>
+    public TableBuilder LargestContributor(double contribution, bool onlyContributor, int unit, params string[] coordinates)
+    {
+        _largest[CellId(coordinates)] = new ContributorKnowledge(contribution, onlyContributor) { Unit = unit };
+        return this;
+    }
+
     /// <summary>Sets the information-loss cost of one cell.</summary>
     public TableBuilder Cost(double cost, params string[] coordinates)
     {

@@ -5,16 +5,23 @@ namespace Datakamp.Disclosure.Tables;
 /// unit contributions (kept by the caller in a span of the table's top array, descending). Units are added
 /// one at a time (<see cref="AddUnit"/>), or a whole cell of units that are in no other inner cell is
 /// folded into a margin at once (<see cref="Merge"/>): that gives exactly what adding those units one by
-/// one would give, up to floating-point rounding of the mean and M2.
+/// one would give, up to floating-point rounding of the mean and M2. It also keeps which unit makes the
+/// largest contribution (ties: the smallest unit code), so that an insider who is the largest contributor of several
+/// cells is one attacker who knows all of them.
 /// </summary>
 internal struct CellAccumulator
 {
     public int Units, UnitsWithValue, Negatives, TopCount;
     public long Rows, MissingRows;
     public double Sum, SumAbs, WeightTotal, WeightedSum, Min, Max, Mean, M2;
+    // The unit code of the largest contribution, plus one (0: no contribution yet), so a fresh accumulator is empty.
+    private int _largestUnitPlusOne;
 
-    /// <summary>Adds one unit: its summed value in the cell (NaN when it has no value there) and its weight.</summary>
-    public void AddUnit(Span<double> top, bool magnitude, double value, double weight)
+    /// <summary>The unit whose contribution is the largest absolute one (ties: the smallest code); -1 when none.</summary>
+    public readonly int LargestUnit => _largestUnitPlusOne - 1;
+
+    /// <summary>Adds unit <paramref name="unit"/>: its summed value in the cell (NaN when it has no value there) and its weight.</summary>
+    public void AddUnit(Span<double> top, bool magnitude, int unit, double value, double weight)
     {
         Units++;
         if (!magnitude) { WeightTotal += weight; return; }
@@ -30,6 +37,7 @@ internal struct CellAccumulator
         var delta = value - Mean;
         Mean += delta / UnitsWithValue;
         M2 += delta * (value - Mean);
+        TakeLargest(top, Math.Abs(value), unit);
         InsertTop(top, ref TopCount, Math.Abs(value));
     }
 
@@ -53,7 +61,14 @@ internal struct CellAccumulator
         SumAbs += other.SumAbs;
         Negatives += other.Negatives;
         WeightedSum += other.WeightedSum;
+        if (other.TopCount > 0) TakeLargest(top, otherTop[0], other.LargestUnit);
         for (var i = 0; i < Math.Min(other.TopCount, otherTop.Length); i++) InsertTop(top, ref TopCount, otherTop[i]);
+    }
+
+    // Before the contribution joins the top: whether its unit becomes the largest contributor.
+    private void TakeLargest(ReadOnlySpan<double> top, double abs, int unit)
+    {
+        if (TopCount == 0 || abs > top[0] || (abs == top[0] && unit < LargestUnit)) _largestUnitPlusOne = unit + 1;
     }
 
     // Keeps the largest absolute contributions, descending.

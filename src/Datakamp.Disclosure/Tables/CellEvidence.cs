@@ -32,6 +32,12 @@ public sealed record CellEvidence(
     double? WeightedSum,
     double? Value)
 {
+    /// <summary>
+    /// Which unit contributes <see cref="X1"/> (ties: the smallest code), as a code of the check's pass over one dataset:
+    /// two cells of that pass with the same code have the same largest contributor. -1 when there is none.
+    /// </summary>
+    public int LargestUnit { get; init; } = -1;
+
     /// <summary>Largest absolute contribution x1 (0 when none).</summary>
     public double X1 => TopContributions.Count > 0 ? TopContributions[0] : 0;
 

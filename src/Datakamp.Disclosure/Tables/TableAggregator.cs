@@ -200,7 +200,7 @@ internal sealed class TableAggregator
             if (inner < 0 || innerCell[inner] < 0) continue;
             var cell = innerCell[inner];
             var v = _units.SumOf(unit);
-            acc[cell].AddUnit(Top(cell), magnitude, v, _units.WeightOf(unit));
+            acc[cell].AddUnit(Top(cell), magnitude, unit, v, _units.WeightOf(unit));
             if (values is not null && !double.IsNaN(v)) (values[cell] ??= []).Add(v);
         }
 
@@ -234,7 +234,7 @@ internal sealed class TableAggregator
                 }
                 for (var k = 0; k < cells.Count; k++)
                 {
-                    acc[cells[k]].AddUnit(Top(cells[k]), magnitude, sums[k], weight);
+                    acc[cells[k]].AddUnit(Top(cells[k]), magnitude, unit.Key, sums[k], weight);
                     if (values is not null && !double.IsNaN(sums[k])) (values[cells[k]] ??= []).Add(sums[k]);
                 }
             }
@@ -274,7 +274,10 @@ internal sealed class TableAggregator
             a.Units, _statistic.IsMagnitude ? valued : a.Units, a.Rows, a.MissingRows, a.Sum, a.SumAbs,
             top[..Math.Min(a.TopCount, top.Length)].ToArray(), a.Negatives,
             valued == 0 ? null : a.Min, valued == 0 ? null : a.Max,
-            _weighted ? a.WeightTotal : null, _weighted && _statistic.IsMagnitude ? a.WeightedSum : null, value);
+            _weighted ? a.WeightTotal : null, _weighted && _statistic.IsMagnitude ? a.WeightedSum : null, value)
+        {
+            LargestUnit = a.LargestUnit,
+        };
     }
 
     /// <summary>

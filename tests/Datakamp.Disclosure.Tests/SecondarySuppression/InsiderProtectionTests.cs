@@ -28,14 +28,7 @@ public sealed class InsiderProtectionTests
         Assert.Equal(SuppressionStatus.Protected, outsidersOnly.Status);
         Assert.Equal(0, outsidersOnly.SecondaryCount);
 
-        var t = Table().LargestContributor(50, onlyContributor: true, "A").LargestContributor(30, onlyContributor: true, "B");
-        var problem = t.Build();
-        var result = SecondarySuppressor.Run(problem);
-
-        Assert.Equal(SuppressionStatus.Protected, result.Status);
-        Assert.Equal([t.CellId("D")], result.SecondaryIds);
-        GlpkAudit.AssertProtected(problem, result);
-        InsiderAudit.AssertProtectedAgainstInsiders(problem, result);
+        AssertProtectedBy(Table().LargestContributor(50, onlyContributor: true, "A").LargestContributor(30, onlyContributor: true, "B"), "D");
     }
 
     [Fact]
@@ -98,6 +91,64 @@ public sealed class InsiderProtectionTests
         // B against A's contributor: B = 80 - 50 exactly, so a third cell is needed (D, the cheapest): then B ∈ [0, 50].
         Assert.Equal(SuppressionStatus.Protected, result.Status);
         Assert.Equal([t.CellId("D")], result.SecondaryIds);
+        InsiderAudit.AssertProtectedAgainstInsiders(problem, result);
+    }
+
+    [Fact]
+    public void A_unit_that_is_the_only_contributor_of_two_suppressed_cells_attacks_with_both_at_once()
+    {
+        // One business is the only contributor of B = 30 and of C = 20 (unit 7); A = 50 has several contributors, the
+        // largest 20 (unit 1). A, B and C are primary (±10); D = 100, E = 40, Total = 240.
+        // An outsider sees A + B + C = 100: A ∈ [0, 100], B and C ∈ [0, 100]: no secondary needed.
+        // Each cell's insider on their own: knowing B = 30 leaves A + C = 70, A ∈ [0, 70] ⊇ [40, 60]; knowing C = 20
+        // leaves A + B = 80; A's knows A ≥ 20, so B + C ≤ 80. Still no secondary.
+        // But the business knows B and C together: A = 100 - 30 - 20 = 50 exactly. Suppressing E as well (the cheapest,
+        // cost 41): A + E = 140 - 50 = 90, A ∈ [0, 90] ⊇ [40, 60]; against B, the business knows C: A + B + E = 120,
+        // B ∈ [0, 120] ⊇ [20, 40]; against C likewise. Protected.
+        var five = new SpanningVariable("kind", ["A", "B", "C", "D", "E"]);
+        TableBuilder Table() => new TableBuilder(five)
+            .Value(50, "A").Value(30, "B").Value(20, "C").Value(100, "D").Value(40, "E")
+            .FillMargins()
+            .Primary(10, 10, "A").Primary(10, 10, "B").Primary(10, 10, "C")
+            .LargestContributor(20, onlyContributor: false, unit: 1, "A");
+
+        var apart = Table().LargestContributor(30, onlyContributor: true, "B").LargestContributor(20, onlyContributor: true, "C");
+        var each = SecondarySuppressor.Run(apart.Build());
+        Assert.Equal(SuppressionStatus.Protected, each.Status);
+        Assert.Equal(0, each.SecondaryCount);
+
+        AssertProtectedBy(Table().LargestContributor(30, onlyContributor: true, unit: 7, "B").LargestContributor(20, onlyContributor: true, unit: 7, "C"), "E");
+    }
+
+    [Fact]
+    public void A_cell_an_insider_pins_through_two_cells_is_named_with_both()
+    {
+        // As above, but only E may be suppressed besides and it is too small to help against the business:
+        // E = 4 (must publish D and Total). With E suppressed, the business knows B = 30 and C = 20: A + E = 54,
+        // A ∈ [50, 54], short of 60.
+        var five = new SpanningVariable("kind", ["A", "B", "C", "D", "E"]);
+        var t = new TableBuilder(five)
+            .Value(50, "A").Value(30, "B").Value(20, "C").Value(100, "D").Value(4, "E")
+            .FillMargins()
+            .Primary(10, 10, "A").Primary(10, 10, "B").Primary(10, 10, "C")
+            .MustPublish("D").MustPublish("Total")
+            .LargestContributor(30, onlyContributor: true, unit: 7, "B").LargestContributor(20, onlyContributor: true, unit: 7, "C");
+
+        var result = SecondarySuppressor.Run(t.Build());
+
+        Assert.Equal(SuppressionStatus.CannotBeProtected, result.Status);
+        Assert.Contains($"{t.CellId("A")} against the largest contributor of {t.CellId("B")} (also of {t.CellId("C")})", result.Message);
+    }
+
+    /// <summary>Protected with exactly this one secondary cell, and so audited by GLPK, against outsiders and every insider.</summary>
+    private static void AssertProtectedBy(TableBuilder t, string secondary)
+    {
+        var problem = t.Build();
+        var result = SecondarySuppressor.Run(problem);
+
+        Assert.Equal(SuppressionStatus.Protected, result.Status);
+        Assert.Equal([t.CellId(secondary)], result.SecondaryIds);
+        GlpkAudit.AssertProtected(problem, result);
         InsiderAudit.AssertProtectedAgainstInsiders(problem, result);
     }
 }

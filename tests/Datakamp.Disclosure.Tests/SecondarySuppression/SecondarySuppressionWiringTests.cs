@@ -229,4 +229,28 @@ public sealed class SecondarySuppressionWiringTests : IDisposable
         }
         return new Audit(unprotected);
     }
+
+    [Fact]
+    public async Task A_person_with_income_in_two_suppressed_cells_is_one_insider_who_knows_both()
+    {
+        // Sum of income by kind, cbs-persons. Person 7 has income in kind B (300) and kind C (200) and is the only
+        // person in each: both fail the threshold rule, protection 10%: 30 and 20. Kind A: three persons (200, 150, 150),
+        // 500, fails the threshold rule, protection 50. D: 20 persons, 1,000; E: 12 persons, 400; Total 2,400.
+        // An outsider sees A + B + C = 1,000: every primary ranges over [0, 1,000]. Person 7 knows B = 300 and C = 200
+        // together, so A = 500 exactly: one more cell must go. E is the cheapest (cost 401): A + E = 900, A ∈ [0, 900]
+        // ⊇ [450, 550]. Modelled as two insiders, one per cell, person 7 would leave A ∈ [0, 700] and nothing more
+        // would be suppressed.
+        var sb = new StringBuilder("id,kind,income\n1,A,200\n2,A,150\n3,A,150\n7,B,300\n7,C,200\n");
+        for (var k = 0; k < 20; k++) sb.Append(CultureInfo.InvariantCulture, $"{100 + k},D,50\n");
+        for (var k = 0; k < 12; k++) sb.Append(CultureInfo.InvariantCulture, $"{200 + k},E,{(k < 10 ? 30 : 50)}\n");
+        var data = Write("persons.csv", sb.ToString());
+
+        var v = await Check(data, Spec("by_kind.csv", "sum", "[kind]", null, value: "income"));
+
+        var file = v.Files[0];
+        Assert.Equal(SuppressionOutcome.Protected, file.Suppression!.Status);
+        Assert.Equal(["kind=A", "kind=B", "kind=C"], file.Cells.Where(c => c.PrimarySuppressed).Select(c => c.Id).Order(StringComparer.Ordinal));
+        Assert.Equal("kind=E", Assert.Single(file.Cells, c => c.SecondarySuppressed).Id);
+    }
 }
+

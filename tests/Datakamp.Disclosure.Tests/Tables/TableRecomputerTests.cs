@@ -35,6 +35,21 @@ public class TableRecomputerTests
     }
 
     [Fact]
+    public void The_largest_contributor_of_every_cell_and_margin_is_named_by_its_unit_ties_to_the_unit_seen_first()
+    {
+        // unit 1: (A,x) 10 and (B,x) 20; unit 2: (A,y) 5; unit 3: (A,x) 10 and (B,y) 40.
+        // (A,x): units 1 and 3 both 10, a tie: unit 1, seen first. (Total,x): unit 1 with 30. (A,Total): 1 and 3 with
+        // 10 each: unit 1. (B,Total), (Total,y) and the grand total: unit 3 (40, 40, 50).
+        var csv = "id,region,kind,income\n1,A,x,10\n1,B,x,20\n2,A,y,5\n3,A,x,10\n3,B,y,40\n";
+        var t = Table(csv, SpecYaml("sum", cols: "[kind]", margins: true));
+        int Largest(params string[] labels) => Cell(t, labels).Evidence.LargestUnit;
+        var (one, two, three) = (Largest("B", "x"), Largest("A", "y"), Largest("B", "y"));
+        Assert.Equal(3, new[] { one, two, three }.Distinct().Count(c => c >= 0));
+        Assert.Equal([one, one, one], [Largest("A", "x"), Largest("Total", "x"), Largest("A", "Total")]);
+        Assert.Equal([three, three, three], [Largest("B", "Total"), Largest("Total", "y"), Largest("Total", "Total")]);
+    }
+
+    [Fact]
     public void Three_dimensional_table_with_margins_has_all_total_combinations()
     {
         var csv = "id,region,kind,sex,income\n1,A,x,m,1\n2,B,y,f,2\n";
