@@ -50,7 +50,7 @@ internal static class CheckCommand
         using (var progress = CheckProgress.ForTerminal(Path.GetFileName(options.Data), new FileInfo(options.Data).Length))
             verdict = await DisclosureChecker.CheckAsync(request, progress);
 
-        if (options.Out is not null) await VerdictOutput.WriteAsync(options.Out, verdict);
+        if (options.Out is not null) VerdictOutput.Write(options.Out, verdict);
         var width = Console.IsOutputRedirected ? 120 : Math.Max(Console.WindowWidth, 60);
         if (options.Details) VerdictDetails.Write(Console.Out, verdict, width);
         else VerdictSummary.Write(Console.Out, verdict, options.Out);

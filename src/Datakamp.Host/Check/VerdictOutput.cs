@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Datakamp.Disclosure.Verdicts;
 using Datakamp.Host.Cli;
 
@@ -30,11 +29,11 @@ internal static class VerdictOutput
     }
 
     /// <summary>Writes to a temporary file first, so a reader never sees half a verdict.</summary>
-    public static async Task WriteAsync(string path, VerdictDocument verdict)
+    public static void Write(string path, VerdictDocument verdict)
     {
         var temporary = TemporaryPath(path);
-        await using (var stream = File.Create(temporary))
-            await JsonSerializer.SerializeAsync(stream, verdict, VerdictJsonContext.Default.VerdictDocument);   // streamed, not one large string
+        using (var stream = File.Create(temporary))
+            VerdictJsonContext.Write(stream, verdict);
         File.Move(temporary, path, overwrite: true);
     }
 
