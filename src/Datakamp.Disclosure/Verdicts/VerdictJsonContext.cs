@@ -3,11 +3,11 @@ using System.Text.Json.Serialization;
 
 namespace Datakamp.Disclosure.Verdicts;
 
-/// <summary>Source-generated JSON for verdicts: snake_case names, indented, no reflection at run time.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    WriteIndented = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+/// <summary>
+/// Source-generated JSON for verdicts: snake_case names, no reflection at run time. This context reads;
+/// <see cref="VerdictWriterContext"/> writes (indented), with the same names.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(VerdictDocument))]
 public sealed partial class VerdictJsonContext : JsonSerializerContext
 {
