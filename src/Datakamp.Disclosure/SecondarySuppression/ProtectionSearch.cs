@@ -21,7 +21,7 @@ namespace Datakamp.Disclosure.SecondarySuppression;
 /// deviation then exists in the attacker's polytope, so the requirement is met, and later additions can
 /// only enlarge the polytope.</para>
 /// </remarks>
-internal sealed class ProtectionSearch
+internal sealed class ProtectionSearch : IDisposable
 {
     /// <summary>Sub-table sizes tried before the whole table: k cheapest alternative categories per dimension.</summary>
     private static readonly int[] SubtableSizes = [2, 5];
@@ -48,6 +48,8 @@ internal sealed class ProtectionSearch
     private readonly int[] _cellMark;
     private readonly int[] _relationMark;
     private int _stamp;
+    // The whole problem's deviation program over the cells suppressed now, kept warm (rebuilt when they change).
+    private DeviationModel? _wholeDeviation;
 
     public ProtectionSearch(SuppressionProblem problem)
     {
@@ -196,7 +198,40 @@ internal sealed class ProtectionSearch
             }
         }
 
-        return Solve(suppressed, primary, deviation, onlySuppressed: true, allowed: null, knowledge, smallest: true, avoid);
+        return WholeProblemDeviation(suppressed, primary, deviation, knowledge, avoid);
+    }
+
+    public void Dispose() => _wholeDeviation?.Dispose();
+
+    /// <summary>
+    /// The smallest deviation over every suppressed cell, from the warm <see cref="DeviationModel"/>: the same question as
+    /// a program built for it alone, answered from the previous question's basis.
+    /// </summary>
+    private SearchOutcome WholeProblemDeviation(IReadOnlySet<int> suppressed, int primary, double deviation,
+        IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge, IReadOnlyDictionary<int, (double Lower, double Upper)>? avoid)
+    {
+        if (LeavesOwnBounds(primary, deviation, knowledge))
+        {
+            return SearchOutcome.Impossible;
+        }
+
+        if (_wholeDeviation is null || !_wholeDeviation.IsOver(suppressed))
+        {
+            _wholeDeviation?.Dispose();
+            _wholeDeviation = new DeviationModel(_problem, suppressed, BeyondKnowledgeWeight);
+        }
+
+        LpCount++;
+        return _wholeDeviation.Smallest(primary, deviation, knowledge, avoid);
+    }
+
+    /// <summary>Whether moving the primary by <paramref name="deviation"/> leaves what every attacker (or this insider) knows of it a priori.</summary>
+    private bool LeavesOwnBounds(int primary, double deviation, IReadOnlyDictionary<int, (double Lower, double Upper)>? knowledge)
+    {
+        var cell = _problem.Cells[primary];
+        var (lower, upper) = knowledge is not null && knowledge.TryGetValue(primary, out var known) ? known : (cell.LowerBound, cell.UpperBound);
+        var target = cell.Value + deviation;
+        return target < lower || target > upper;
     }
 
     /// <summary>The coordinates as one number (mixed radix over the label counts).</summary>
@@ -270,9 +305,7 @@ internal sealed class ProtectionSearch
         var cells = _problem.Cells;
         (double Lower, double Upper) BoundsOf(int c) =>
             knowledge is not null && knowledge.TryGetValue(c, out var known) ? known : (cells[c].LowerBound, cells[c].UpperBound);
-        var target = cells[primary].Value + deviation;
-        var (primaryLower, primaryUpper) = BoundsOf(primary);
-        if (target < primaryLower || target > primaryUpper)
+        if (LeavesOwnBounds(primary, deviation, knowledge))
         {
             // The required range leaves what every attacker knows a priori: no pattern can provide it.
             return SearchOutcome.Impossible;
@@ -392,14 +425,9 @@ internal sealed class ProtectionSearch
         LpCount++;
         using var solver = new LpSolver(lp);
         var result = solver.Minimize(onlySuppressed && !smallest ? new double[lower.Count] : weight.ToArray());
-        switch (result.Status)
+        if (SearchOutcome.WhenNotOptimal(result.Status) is { } notFound)
         {
-            case LpStatus.Optimal:
-                break;
-            case LpStatus.Infeasible:
-                return SearchOutcome.Impossible;
-            default:
-                return SearchOutcome.Failed;
+            return notFound;
         }
 
         var threshold = 1e-7 * Math.Abs(deviation);

@@ -1,3 +1,5 @@
+using Datakamp.Disclosure.SecondarySuppression.LinearProgramming;
+
 namespace Datakamp.Disclosure.SecondarySuppression;
 
 /// <summary>Outcome of a <see cref="ProtectionSearch"/>.</summary>
@@ -12,4 +14,12 @@ internal sealed record SearchOutcome(SearchStatus Status, IReadOnlyList<int> Add
     public static SearchOutcome Impossible { get; } = new(SearchStatus.Impossible, []);
 
     public static SearchOutcome Failed { get; } = new(SearchStatus.Failed, []);
+
+    /// <summary>The outcome of a program that did not end optimal: infeasible is Impossible, anything else Failed; null when optimal.</summary>
+    public static SearchOutcome? WhenNotOptimal(LpStatus status) => status switch
+    {
+        LpStatus.Optimal => null,
+        LpStatus.Infeasible => Impossible,
+        _ => Failed,
+    };
 }

@@ -29,7 +29,7 @@ public static class SecondarySuppressor
         options ??= new SuppressionOptions();
         var cells = problem.Cells;
         var scale = Scale(problem);
-        var search = new ProtectionSearch(problem);
+        using var search = new ProtectionSearch(problem);
         // Cells no table publishes are unknown to the attacker from the start (free, never secondaries).
         var suppressed = problem.PrimaryIndices.Concat(problem.UnpublishedIndices).ToHashSet();
         var primaries = problem.PrimaryIndices

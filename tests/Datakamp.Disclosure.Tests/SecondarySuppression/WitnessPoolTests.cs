@@ -80,7 +80,7 @@ public sealed class WitnessPoolTests
         // C's largest contributor knows C >= 15. Kept for A: A + 2, B - 1, C - 1. For B up by 1 it is scaled by -1:
         // A - 2 (to 1), C + 1 (to 21), which C's contributor cannot rule out. So no program is needed.
         var (problem, a, b, c, suppressed) = Row(largestOfC: 15);
-        var search = new ProtectionSearch(problem);
+        using var search = new ProtectionSearch(problem);
         var pool = new WitnessPool(problem);
         var insiders = new InsiderCheck(problem, search, pool);
         Assert.True(pool.Add(a, 2, new Dictionary<int, double> { [b] = -1, [c] = -1 }));

@@ -22,11 +22,21 @@ public sealed class LpSolver : IDisposable
     private readonly MPSolverParameters _parameters = new();
     private static readonly MPSolverParameters Afresh = FreshStart();
 
-    public LpSolver(LinearProgram lp)
+    /// <param name="lp">The program.</param>
+    /// <param name="dualSimplex">
+    /// Solve with the dual simplex: for a program asked again and again with other bounds and the same objective, whose
+    /// previous optimal basis then stays dual feasible (<see cref="SetBounds"/>).
+    /// </param>
+    public LpSolver(LinearProgram lp, bool dualSimplex = false)
     {
         // Presolve off: it would rebuild the problem on every solve and throw away the basis the next objective starts from.
         _parameters.SetIntegerParam(MPSolverParameters.IntegerParam.PRESOLVE, (int)MPSolverParameters.PresolveValues.PRESOLVE_OFF);
         _parameters.SetIntegerParam(MPSolverParameters.IntegerParam.INCREMENTALITY, (int)MPSolverParameters.IncrementalityValues.INCREMENTALITY_ON);
+        if (dualSimplex)
+        {
+            _parameters.SetIntegerParam(MPSolverParameters.IntegerParam.LP_ALGORITHM, (int)MPSolverParameters.LpAlgorithmValues.DUAL);
+        }
+
         ArgumentNullException.ThrowIfNull(lp);
         _solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("The OR-Tools GLOP solver is not available on this machine.");
         _scale = ScaleOf(lp);
@@ -62,6 +72,20 @@ public sealed class LpSolver : IDisposable
             // reported by the first real program
         }
     });
+
+    /// <summary>
+    /// Changes the bounds of variable <paramref name="variable"/> for the next <see cref="Minimize"/>, which then starts
+    /// from the previous basis (GLOP keeps it when the matrix is unchanged).
+    /// </summary>
+    public void SetBounds(int variable, double lower, double upper)
+    {
+        if (double.IsNaN(lower) || double.IsNaN(upper) || lower > upper)
+        {
+            throw new ArgumentException($"Invalid bounds [{lower}, {upper}] for variable {variable}.");
+        }
+
+        _variables[variable].SetBounds(lower / _scale, upper / _scale);
+    }
 
     /// <summary>
     /// Minimises <c>cost · x</c> over the program; <see cref="LpResult.Values"/> holds x when optimal and
