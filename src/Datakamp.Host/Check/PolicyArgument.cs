@@ -9,16 +9,21 @@ namespace Datakamp.Host.Check;
 /// </summary>
 internal static class PolicyArgument
 {
-    /// <summary>The policy file for <paramref name="value"/>, or a one-line reason and exit code when there is none.</summary>
-    public static (string? Path, string? Error) Resolve(string value, string? policiesSetting)
+    /// <summary>
+    /// The policy file for <paramref name="value"/>, or a one-line reason when there is none.
+    /// <paramref name="policiesSetting"/> gives the setting <c>Storage:PoliciesDirectory</c>, asked only for a name.
+    /// </summary>
+    public static (string? Path, string? Error) Resolve(string value, Func<string?> policiesSetting)
     {
+        ArgumentNullException.ThrowIfNull(policiesSetting);
         if (File.Exists(value) || LooksLikePath(value))
             return File.Exists(value) ? (value, null) : (null, $"{value}: no such file");
 
-        var folder = PoliciesFolder.Find(policiesSetting);
+        var setting = policiesSetting();
+        var folder = PoliciesFolder.Find(setting);
         if (folder is null)
             return (null, $"--policy '{value}': no policy file of that name, and no policies folder to look for a policy named so "
-                + $"(looked for '{policiesSetting ?? PoliciesFolder.DefaultSetting}' here and beside datakamp; set Storage:PoliciesDirectory)");
+                + $"(looked for '{setting ?? PoliciesFolder.DefaultSetting}' here and beside datakamp; set Storage:PoliciesDirectory)");
         var file = System.IO.Path.Combine(folder, value + ".yaml");
         if (File.Exists(file)) return (file, null);
         var names = Directory.EnumerateFiles(folder, "*.yaml").Select(f => System.IO.Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToList();
