@@ -52,8 +52,7 @@ internal sealed class DeviationModel : IDisposable
         for (var i = 0; i < _cells.Length; i++)
         {
             // Until the first question: the outsider's room, nothing beyond.
-            var cell = problem.Cells[_cells[i]];
-            SetRoom(lp, i, cell.UpperBound - cell.Value, cell.Value - cell.LowerBound, 0, 0);
+            SetRoom(lp, i, MoveRoom.Of(_cells[i], problem.Cells[_cells[i]], knowledge: null, avoid: null));
             _prices[Column(i, Up)] = _prices[Column(i, Down)] = 1;
             _prices[Column(i, UpBeyond)] = _prices[Column(i, DownBeyond)] = beyondKnowledgePrice;
         }
@@ -108,23 +107,11 @@ internal sealed class DeviationModel : IDisposable
             if (i == p)
             {
                 // The primary moves by exactly the deviation (its own bounds were checked by the caller).
-                SetRoom(null, i, Math.Max(deviation, 0), Math.Max(-deviation, 0), 0, 0, exactly: true);
+                SetRoom(null, i, new MoveRoom(Math.Max(deviation, 0), Math.Max(-deviation, 0), 0, 0), exactly: true);
                 continue;
             }
 
-            var c = _cells[i];
-            var cell = cells[c];
-            var (lower, upper) = knowledge is not null && knowledge.TryGetValue(c, out var known) ? known : (cell.LowerBound, cell.UpperBound);
-            var (up, down) = (upper - cell.Value, cell.Value - lower);
-            var (upWithin, downWithin) = (up, down);
-            if (avoid is not null && avoid.TryGetValue(c, out var insider))
-            {
-                upWithin = Math.Clamp(insider.Upper - cell.Value, 0, up);
-                downWithin = Math.Clamp(cell.Value - insider.Lower, 0, down);
-            }
-
-            // Unbounded room (∞ − ∞) has nothing beyond.
-            SetRoom(null, i, upWithin, downWithin, up > upWithin ? up - upWithin : 0, down > downWithin ? down - downWithin : 0);
+            SetRoom(null, i, MoveRoom.Of(_cells[i], cells[_cells[i]], knowledge, avoid));
         }
 
         var result = _solver.Minimize(_prices);
@@ -158,9 +145,9 @@ internal sealed class DeviationModel : IDisposable
     /// The room of one cell's four columns: into <paramref name="lp"/> while it is built, else into the solver, and only
     /// where it changed (a question changes the primary's and the insiders' cells, not the hundreds of others).
     /// </summary>
-    private void SetRoom(LinearProgram? lp, int position, double up, double down, double upBeyond, double downBeyond, bool exactly = false)
+    private void SetRoom(LinearProgram? lp, int position, MoveRoom move, bool exactly = false)
     {
-        ReadOnlySpan<double> room = [up, down, upBeyond, downBeyond];
+        ReadOnlySpan<double> room = [move.Up, move.Down, move.UpBeyond, move.DownBeyond];
         for (var kind = 0; kind < ColumnsPerCell; kind++)
         {
             var j = Column(position, kind);

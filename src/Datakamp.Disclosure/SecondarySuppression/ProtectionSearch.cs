@@ -303,8 +303,6 @@ internal sealed class ProtectionSearch : IDisposable
         IReadOnlyDictionary<int, (double Lower, double Upper)>? avoid = null)
     {
         var cells = _problem.Cells;
-        (double Lower, double Upper) BoundsOf(int c) =>
-            knowledge is not null && knowledge.TryGetValue(c, out var known) ? known : (cells[c].LowerBound, cells[c].UpperBound);
         if (LeavesOwnBounds(primary, deviation, knowledge))
         {
             // The required range leaves what every attacker knows a priori: no pattern can provide it.
@@ -360,15 +358,7 @@ internal sealed class ProtectionSearch : IDisposable
 
             var cell = cells[c];
             var w = smallest ? 1 : suppressed.Contains(c) ? 0 : cell.EffectiveCost;
-            var (lowerBound, upperBound) = BoundsOf(c);
-            var up = upperBound - cell.Value;
-            var down = cell.Value - lowerBound;
-            var (upWithin, downWithin) = (up, down);
-            if (avoid is not null && avoid.TryGetValue(c, out var known))
-            {
-                upWithin = Math.Clamp(known.Upper - cell.Value, 0, up);
-                downWithin = Math.Clamp(cell.Value - known.Lower, 0, down);
-            }
+            var room = MoveRoom.Of(c, cell, knowledge, avoid);
 
             int AddColumn(double capacity, double columnWeight)
             {
@@ -378,10 +368,10 @@ internal sealed class ProtectionSearch : IDisposable
                 return lower.Count - 1;
             }
 
-            if (upWithin > 0) plus[c] = AddColumn(upWithin, w);
-            if (up > upWithin) plusBeyond[c] = AddColumn(up - upWithin, w * BeyondKnowledgeWeight);
-            if (downWithin > 0) minus[c] = AddColumn(downWithin, w);
-            if (down > downWithin) minusBeyond[c] = AddColumn(down - downWithin, w * BeyondKnowledgeWeight);
+            if (room.Up > 0) plus[c] = AddColumn(room.Up, w);
+            if (room.UpBeyond > 0) plusBeyond[c] = AddColumn(room.UpBeyond, w * BeyondKnowledgeWeight);
+            if (room.Down > 0) minus[c] = AddColumn(room.Down, w);
+            if (room.DownBeyond > 0) minusBeyond[c] = AddColumn(room.DownBeyond, w * BeyondKnowledgeWeight);
         }
 
         var lp = new LinearProgram(lower.Count);
