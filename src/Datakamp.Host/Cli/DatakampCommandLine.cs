@@ -1,3 +1,4 @@
+using Datakamp.Check;
 using Datakamp.Data;
 using Datakamp.Data.Embedded;
 using Datakamp.Docker;
@@ -44,7 +45,7 @@ public static class DatakampCommandLine
             return verb switch
             {
                 "serve" => await ServeAsync(rest),
-                "check" => await Check.CheckCommand.RunAsync(rest),
+                "check" => await Datakamp.Check.CheckCommand.RunAsync(rest),
                 "demo-data" => await DemoDataCommand.RunAsync(rest),
                 "audit" => await Audit.AuditCommand.RunAsync(rest),
                 "admin" => await Admin.AdminCommand.RunAsync(rest),
@@ -109,10 +110,10 @@ public static class DatakampCommandLine
 
     internal static int Fail(string message, int exitCode, bool showUsage = false)
     {
-        Console.Error.WriteLine($"datakamp: {OneLine(message)}");
+        ErrorLine.Write(message, exitCode);
         if (showUsage) PrintUsage(Console.Error, exitCode);
         return exitCode;
     }
 
-    internal static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    internal static string OneLine(string text) => ErrorLine.OneLine(text);
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using Datakamp.Host.Check;
+using Datakamp.Check;
 using Datakamp.Host.Cli;
 using Datakamp.TestSupport;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Datakamp.Disclosure;
 using Datakamp.Disclosure.Verdicts;
-using Datakamp.Host.Check;
+using Datakamp.Check;
 using Datakamp.Host.Cli;
 using Datakamp.TestSupport;
 

@@ -3,10 +3,8 @@ using Datakamp.Disclosure.Microdata;
 using Datakamp.Disclosure.Policies;
 using Datakamp.Disclosure.Specs;
 using Datakamp.Disclosure.Verdicts;
-using Datakamp.Host.Cli;
-using Datakamp.Host.Options;
 
-namespace Datakamp.Host.Check;
+namespace Datakamp.Check;
 
 /// <summary>
 /// <c>datakamp check</c>: recomputes one or more tables (linked tables: several specs, one pass over the
@@ -15,9 +13,32 @@ namespace Datakamp.Host.Check;
 /// verdict (0 pass, 1 fail, 2 review), or 64 usage, 65 bad data/spec/policy, 66 file or policy name not
 /// found, each with one line on stderr. Everything a person can get wrong is checked before the microdata is read.
 /// </summary>
-internal static class CheckCommand
+public static class CheckCommand
 {
+    /// <summary>Runs the check the command line <paramref name="args"/> (without the verb) asks for; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return await RunCheckedAsync(args);
+        }
+        catch (UsageException e)
+        {
+            return ErrorLine.Write(e.Message, CheckExitCodes.Usage);
+        }
+        catch (DisclosureInputException e)
+        {
+            return ErrorLine.Write(e.Message, CheckExitCodes.BadInput);
+        }
+        catch (Exception e)
+        {
+            if (Environment.GetEnvironmentVariable("DATAKAMP_DEBUG") == "1") Console.Error.WriteLine(e);
+            return ErrorLine.Write($"unexpected error ({e.GetType().Name}): {ErrorLine.OneLine(e.Message)}; set DATAKAMP_DEBUG=1 for details",
+                CheckExitCodes.Unexpected);
+        }
+    }
+
+    private static async Task<int> RunCheckedAsync(string[] args)
     {
         if (CheckOptions.WantsHelp(args))
         {
@@ -28,11 +49,11 @@ internal static class CheckCommand
         // The configuration is read only for a policy given by name, and then only its one setting: building it and binding
         // every storage option took about 50 ms of each check.
         var (policyPath, policyError) = PolicyArgument.Resolve(options.Policy,
-            () => CommandConfiguration.Build([]).Setting(StorageOptions.Section, nameof(StorageOptions.PoliciesDirectory)));
-        if (policyPath is null) return DatakampCommandLine.Fail(policyError!, CheckExitCodes.NotFound);
+            CheckSettings.PoliciesDirectory);
+        if (policyPath is null) return ErrorLine.Write(policyError!, CheckExitCodes.NotFound);
         foreach (var path in new[] { options.Data }.Concat(options.Specs).Concat(options.Submitted))
             if (!File.Exists(path))
-                return DatakampCommandLine.Fail($"{path}: no such file", CheckExitCodes.NotFound);
+                return ErrorLine.Write($"{path}: no such file", CheckExitCodes.NotFound);
         if (options.Out is not null) VerdictOutput.EnsureWritable(options.Out);
 
         Policy policy;
@@ -44,7 +65,7 @@ internal static class CheckCommand
         }
         catch (DisclosureInputException e)
         {
-            return DatakampCommandLine.Fail(e.Message, CheckExitCodes.BadInput);
+            return ErrorLine.Write(e.Message, CheckExitCodes.BadInput);
         }
         var submitted = MatchSubmitted(specs, options.Submitted);
 
@@ -61,7 +82,7 @@ internal static class CheckCommand
 
         // A table that could not be checked at all (bad data, a column not in the data, ...) is bad input.
         var unreadable = verdict.Files.Where(f => f.Status == CheckStatus.Fail && f.RowsRead is null).ToList();
-        foreach (var f in unreadable) DatakampCommandLine.Fail(f.Reasons.FirstOrDefault() ?? $"{f.File}: could not be checked", CheckExitCodes.BadInput);
+        foreach (var f in unreadable) ErrorLine.Write(f.Reasons.FirstOrDefault() ?? $"{f.File}: could not be checked", CheckExitCodes.BadInput);
         if (unreadable.Count > 0) return CheckExitCodes.BadInput;
         return verdict.Status switch
         {

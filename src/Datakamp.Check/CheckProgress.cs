@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Datakamp.Host.Check;
+namespace Datakamp.Check;
 
 /// <summary>
 /// "reading persons.csv: 45.1 / 139.8 MB (32%)" on stderr while the microdata is read, redrawn in place

@@ -1,4 +1,4 @@
-namespace Datakamp.Host.Check;
+namespace Datakamp.Check;
 
 /// <summary>The text of <c>datakamp check --help</c>: every option, and the exit codes a script branches on.</summary>
 internal static class CheckHelp

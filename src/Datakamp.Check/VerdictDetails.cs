@@ -2,7 +2,7 @@ using System.Globalization;
 using Datakamp.Disclosure;
 using Datakamp.Disclosure.Verdicts;
 
-namespace Datakamp.Host.Check;
+namespace Datakamp.Check;
 
 /// <summary>
 /// The full terminal view of a verdict (<c>datakamp check --details</c>), for an output checker: per table its

@@ -1,7 +1,7 @@
 using Datakamp.Disclosure;
 using Datakamp.Disclosure.Verdicts;
 
-namespace Datakamp.Host.Check;
+namespace Datakamp.Check;
 
 /// <summary>
 /// The default terminal view of a verdict: the verdict, per table its status and reasons, and the first

@@ -1,6 +1,5 @@
-using Datakamp.Host.Cli;
 
-namespace Datakamp.Host.Check;
+namespace Datakamp.Check;
 
 /// <summary>
 /// Turns the value of <c>--policy</c> into a policy file. An existing file, or a value that looks like a

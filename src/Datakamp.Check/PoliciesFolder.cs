@@ -1,4 +1,4 @@
-namespace Datakamp.Host.Check;
+namespace Datakamp.Check;
 
 /// <summary>
 /// Finds the policies folder for <c>datakamp check --policy NAME</c> the way the host does: the setting

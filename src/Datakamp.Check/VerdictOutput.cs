@@ -1,7 +1,6 @@
 using Datakamp.Disclosure.Verdicts;
-using Datakamp.Host.Cli;
 
-namespace Datakamp.Host.Check;
+namespace Datakamp.Check;
 
 /// <summary>
 /// The verdict file of <c>--out</c>. Checked before the check starts, because a check of a large file takes

@@ -1,6 +1,5 @@
-using Datakamp.Host.Cli;
 
-namespace Datakamp.Host.Check;
+namespace Datakamp.Check;
 
 /// <summary>The parsed command line of <c>datakamp check</c>. <see cref="Policy"/> is as typed: a name or a path (<see cref="PolicyArgument"/>).</summary>
 internal sealed record CheckOptions(
