@@ -48,8 +48,7 @@ public static class CheckCommand
         var options = CheckOptions.Parse(args);
         // The configuration is read only for a policy given by name, and then only its one setting: building it and binding
         // every storage option took about 50 ms of each check.
-        var (policyPath, policyError) = PolicyArgument.Resolve(options.Policy,
-            CheckSettings.PoliciesDirectory);
+        var (policyPath, policyError) = PolicyArgument.Resolve(options.Policy, CheckSettings.PoliciesDirectory);
         if (policyPath is null) return ErrorLine.Write(policyError!, CheckExitCodes.NotFound);
         foreach (var path in new[] { options.Data }.Concat(options.Specs).Concat(options.Submitted))
             if (!File.Exists(path))

@@ -39,9 +39,6 @@ internal sealed class CommandConfiguration
         return options;
     }
 
-    /// <summary>One setting as configured (null when it is not), without binding or validating its section.</summary>
-    public string? Setting(string section, string key) => _configuration[$"{section}:{key}"];
-
     public DatabaseOptions Database => Get(DatabaseOptions.Section, new DatabaseOptionsValidator());
 
     public StorageOptions Storage => Get(StorageOptions.Section, new StorageOptionsValidator());
