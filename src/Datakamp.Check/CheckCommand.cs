@@ -32,9 +32,7 @@ public static class CheckCommand
         }
         catch (Exception e)
         {
-            if (Environment.GetEnvironmentVariable("DATAKAMP_DEBUG") == "1") Console.Error.WriteLine(e);
-            return ErrorLine.Write($"unexpected error ({e.GetType().Name}): {ErrorLine.OneLine(e.Message)}; set DATAKAMP_DEBUG=1 for details",
-                CheckExitCodes.Unexpected);
+            return ErrorLine.Unexpected(e, CheckExitCodes.Unexpected);
         }
     }
 

@@ -14,6 +14,17 @@ public static class ErrorLine
         return exitCode;
     }
 
+    /// <summary>
+    /// Reports an exception nobody expected (a bug) as one line naming its type, and the whole exception only when
+    /// <c>DATAKAMP_DEBUG=1</c>; returns <paramref name="exitCode"/>.
+    /// </summary>
+    public static int Unexpected(Exception e, int exitCode)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (Environment.GetEnvironmentVariable("DATAKAMP_DEBUG") == "1") Console.Error.WriteLine(e);
+        return Write($"unexpected error ({e.GetType().Name}): {OneLine(e.Message)}; set DATAKAMP_DEBUG=1 for details", exitCode);
+    }
+
     /// <summary><paramref name="text"/> with its line breaks (and the blanks around them) turned into single spaces.</summary>
     public static string OneLine(string text) =>
         string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

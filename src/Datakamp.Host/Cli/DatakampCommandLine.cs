@@ -65,8 +65,7 @@ public static class DatakampCommandLine
         }
         catch (Exception e)
         {
-            if (Environment.GetEnvironmentVariable("DATAKAMP_DEBUG") == "1") Console.Error.WriteLine(e);
-            return Fail($"unexpected error ({e.GetType().Name}): {OneLine(e.Message)}; set DATAKAMP_DEBUG=1 for details", ExitCodes.Software);
+            return ErrorLine.Unexpected(e, ExitCodes.Software);
         }
     }
 
@@ -86,12 +85,12 @@ public static class DatakampCommandLine
         OptionsValidationException o => ($"configuration error: {string.Join("; ", o.Failures)}", ExitCodes.Config),
         // The configuration binder names the key: "Failed to convert configuration value 'x' at 'A:B' to type ...".
         InvalidOperationException i when i.Message.Contains("configuration value", StringComparison.Ordinal) =>
-            ($"configuration error: {OneLine(i.Message)}", ExitCodes.Config),
+            ($"configuration error: {ErrorLine.OneLine(i.Message)}", ExitCodes.Config),
         EmbeddedPostgresException p => ($"embedded database: {p.Message}", ExitCodes.Unavailable),
         SchemaException s => ($"database schema: {s.Message}", ExitCodes.Unavailable),
         DockerEngineUnavailableException d => (StartupChecks.DockerHint(d), ExitCodes.Unavailable),
         IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
-            ($"cannot listen: {OneLine(io.Message).TrimEnd('.')}; choose another address with --Urls=http://127.0.0.1:PORT", ExitCodes.Unavailable),
+            ($"cannot listen: {ErrorLine.OneLine(io.Message).TrimEnd('.')}; choose another address with --Urls=http://127.0.0.1:PORT", ExitCodes.Unavailable),
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerException!),
         _ => null,
     };
@@ -114,6 +113,4 @@ public static class DatakampCommandLine
         if (showUsage) PrintUsage(Console.Error, exitCode);
         return exitCode;
     }
-
-    internal static string OneLine(string text) => ErrorLine.OneLine(text);
 }

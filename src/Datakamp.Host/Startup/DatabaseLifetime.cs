@@ -1,3 +1,4 @@
+using Datakamp.Check;
 using Datakamp.Data;
 using Datakamp.Data.Audit;
 using Datakamp.Data.Embedded;
@@ -75,7 +76,7 @@ public sealed class DatabaseLifetime(
             var fix = options.UsesEmbeddedCluster
                 ? "see the embedded cluster's log under the state folder"
                 : "start that server or correct Database:ConnectionString, or leave Database:ConnectionString empty to use the embedded cluster";
-            throw new StartupException($"PostgreSQL not reachable at {where}: {DatakampCommandLine.OneLine(reason)}; {fix}.", ExitCodes.Unavailable, e);
+            throw new StartupException($"PostgreSQL not reachable at {where}: {ErrorLine.OneLine(reason)}; {fix}.", ExitCodes.Unavailable, e);
         }
     }
 

@@ -211,7 +211,7 @@ public sealed class RandomMicrodataProtectionTests(ITestOutputHelper output) : I
                 var lower = Math.Min(cell.ProtectionLower ?? 0, value);
                 var upper = cell.ProtectionUpper ?? 0;
                 if (lower <= 0 && upper <= 0) upper = Math.Max(policy.Suppression.MinimumProtection, 1);
-                var tolerance = (1e-6 * Math.Max(1, Math.Abs(value))) + (1e-9 * scale);
+                var tolerance = Tolerance(value, scale);
                 var (min, lowest) = Optimise(solver, unknown, key, maximise: false);
                 var (max, highest) = Optimise(solver, unknown, key, maximise: true);
                 if (lower > 0 && !(min <= value - lower + tolerance)) problems.Add($"{key} = {value}: an attacker knows it is at least {min}, protection below is {lower}");
@@ -347,8 +347,11 @@ public sealed class RandomMicrodataProtectionTests(ITestOutputHelper output) : I
             unknown.ToDictionary(kv => kv.Key, kv => kv.Value.SolutionValue(), StringComparer.Ordinal);
 
         private static bool Respects(Dictionary<string, double> solution, Dictionary<string, (double Lower, double Upper)> knows, double scale) =>
-            solution.Count > 0 && knows.All(k => solution[k.Key] >= k.Value.Lower - (1e-6 * Math.Max(1, Math.Abs(k.Value.Lower))) - (1e-9 * scale)
-                && solution[k.Key] <= k.Value.Upper + (1e-6 * Math.Max(1, Math.Abs(k.Value.Lower))) + (1e-9 * scale));
+            solution.Count > 0 && knows.All(k => solution[k.Key] >= k.Value.Lower - Tolerance(k.Value.Lower, scale)
+                && solution[k.Key] <= k.Value.Upper + Tolerance(k.Value.Lower, scale));
+
+        /// <summary>How far from <paramref name="value"/> a solver's answer may be and still count as equal: relative, plus a share of the table's largest cell.</summary>
+        private static double Tolerance(double value, double scale) => (1e-6 * Math.Max(1, Math.Abs(value))) + (1e-9 * scale);
 
         /// <summary>The primary's optimum with the insider's cells held to what the insider knows, and its solution.</summary>
         private static (double Optimum, Dictionary<string, double> Solution) WithKnowledge(Solver solver, Dictionary<string, Variable> unknown,

@@ -1,6 +1,5 @@
 using System.Text;
 using Datakamp.Check;
-using Datakamp.Host.Cli;
 using Datakamp.TestSupport;
 
 namespace Datakamp.Host.Tests.Check;
@@ -15,11 +14,8 @@ public sealed class CheckCacheOptionTests : IDisposable
 
     private static async Task<(int Exit, string Out)> Check(params string[] args)
     {
-        var oldOut = Console.Out;
-        var output = new StringWriter();
-        Console.SetOut(output);
-        try { return (await DatakampCommandLine.RunAsync(["check", .. args]), output.ToString()); }
-        finally { Console.SetOut(oldOut); }
+        var (exit, output, _) = await ConsoleCapture.RunAsync(["check", .. args]);
+        return (exit, output);
     }
 
     [Fact]

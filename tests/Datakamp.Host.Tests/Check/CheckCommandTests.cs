@@ -2,7 +2,6 @@ using System.Text;
 using Datakamp.Disclosure;
 using Datakamp.Disclosure.Verdicts;
 using Datakamp.Check;
-using Datakamp.Host.Cli;
 using Datakamp.TestSupport;
 
 namespace Datakamp.Host.Tests.Check;
@@ -45,15 +44,7 @@ public sealed class CheckCommandTests : IDisposable
         {extra}
         """);
 
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (await DatakampCommandLine.RunAsync(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    private static Task<(int Exit, string Out, string Err)> Run(params string[] args) => ConsoleCapture.RunAsync(args);
 
     [Fact]
     public async Task An_unsafe_cell_fails_with_exit_1_a_verdict_file_and_the_cell_marked_in_the_summary()
@@ -240,7 +231,3 @@ public sealed class CheckCommandTests : IDisposable
     }
 }
 
-
-/// <summary>Tests that replace Console.Out/Error run one at a time.</summary>
-[CollectionDefinition(nameof(ConsoleCapture), DisableParallelization = true)]
-public sealed class ConsoleCapture;

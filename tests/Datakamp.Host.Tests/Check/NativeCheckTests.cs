@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Datakamp.Check;
-using Datakamp.Host.Cli;
 using Datakamp.TestSupport;
 
 namespace Datakamp.Host.Tests.Check;
@@ -60,12 +59,8 @@ public sealed class NativeCheckTests : IDisposable
 
     private static async Task<Run> InProcess(string[] args)
     {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return new Run(await DatakampCommandLine.RunAsync(["check", .. args]), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+        var (exit, output, error) = await ConsoleCapture.RunAsync(["check", .. args]);
+        return new Run(exit, output, error);
     }
 
     private static async Task<Run> Native(string[] args)
